@@ -1,0 +1,27 @@
+#pragma once
+// Number spellings shared by every text format: Prometheus exposition, the HTTP API, logs.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace infermetry {
+
+// Parses a float the way Prometheus's text parsers do (Go's strconv.ParseFloat without hex
+// floats or underscores): optional sign, decimal digits with optional fraction and exponent,
+// and case-insensitive "Inf"/"Infinity" (optionally signed) and "NaN" (unsigned).
+// Returns false on any other input, including overflow to infinity and trailing bytes.
+// Allocation-free.
+bool ParseGoFloat(std::string_view s, double* out) noexcept;
+
+// Parses a decimal int64 with optional sign; false on overflow or stray bytes.
+bool ParseInt64(std::string_view s, int64_t* out) noexcept;
+
+// Appends `v` as Go's strconv.FormatFloat(v, 'g', -1, 64) would, with "+Inf", "-Inf" and
+// "NaN" for the special values: the shortest digits that read back to the same double, in
+// exponent form when the decimal exponent is < -4 or >= 6 (Go's rule for shortest 'g').
+// Examples: 1 -> "1", 0.5 -> "0.5", 1e+06 -> "1e+06", 123456 -> "123456", 1e-05 -> "1e-05".
+void AppendGoFloat(std::string* out, double v);
+std::string FormatGoFloat(double v);
+
+}  // namespace infermetry
