@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# infermetry's one setup script, for a fresh Debian 12 machine (run as root, or with sudo).
+#
+#   scripts/setup.sh deps   install the Debian packages the build and the tests need
+#   scripts/setup.sh build  deps + a Release build in build/
+#   scripts/setup.sh run    build, then run the main job (see README): the metrics proxy in
+#                           front of $INFERMETRY_TARGET, or of a built-in sample vLLM target
+#   scripts/setup.sh test   deps + every test: unit tests (Release and ASan+UBSan builds),
+#                           the parser fuzzer for a bounded time, end-to-end tests against
+#                           Debian's Prometheus
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JOBS=${JOBS:-$(nproc)}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+
+PACKAGES=(
+  # toolchain and build
+  cmake g++ make pkg-config clang-14 libclang-rt-14-dev
+  # libraries
+  libboost-dev libcurl4-openssl-dev libyaml-cpp-dev libre2-dev libfmt-dev libcli11-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # test peers and tools
+  prometheus curl python3 ca-certificates
+)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+deps() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "== installing: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+build() {  # build DIR [cmake args...]
+  local dir=$1; shift
+  cmake -S "$ROOT" -B "$dir" "$@" >/dev/null
+  cmake --build "$dir" -j"$JOBS"
+}
+
+cmd_build() {
+  deps
+  build build -DCMAKE_BUILD_TYPE=Release
+}
+
+cmd_run() {
+  cmd_build
+  local target=${INFERMETRY_TARGET:-}
+  local pid=""
+  if [ -z "$target" ]; then
+    # No vLLM given: serve the sample vLLM exposition so the proxy has something to front.
+    local dir; dir=$(mktemp -d)
+    cp test/data/textparse/vllm-metrics-example.txt "$dir/metrics"
+    python3 -m http.server 8000 --bind 127.0.0.1 --directory "$dir" >/dev/null 2>&1 &
+    pid=$!
+    trap 'kill $pid 2>/dev/null || true' EXIT
+    target=http://127.0.0.1:8000/metrics
+    echo "== no INFERMETRY_TARGET set: serving a sample vLLM /metrics at $target"
+  fi
+  local listen=${INFERMETRY_LISTEN:-127.0.0.1:9091}
+  echo "== metrics proxy: http://$listen/metrics (names normalized), http://$listen/health, http://$listen/-/metrics"
+  ./build/src/cmd/infermetry proxy --target "$target" --listen "$listen"
+}
+
+cmd_test() {
+  deps
+  echo "== Release build + unit tests"
+  build build -DCMAKE_BUILD_TYPE=Release
+  (cd build && ctest --output-on-failure -j"$JOBS")
+  echo "== ASan+UBSan build + unit tests"
+  build build-asan -DCMAKE_BUILD_TYPE=Debug -DINFERMETRY_SANITIZE=ON -DINFERMETRY_BENCH=OFF
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$JOBS")
+  echo "== parser fuzzing (${FUZZ_SECONDS}s per target)"
+  CC=clang-14 CXX=clang++-14 build build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINFERMETRY_FUZZ=ON \
+    -DINFERMETRY_TESTS=OFF -DINFERMETRY_BENCH=OFF
+  local corpus; corpus=$(mktemp -d)
+  cp -r test/fuzz/corpus/textparse/. "$corpus/"
+  ./build-fuzz/test/fuzz/textparse_fuzz -max_total_time="$FUZZ_SECONDS" -seed=1 -rss_limit_mb=2048 \
+    -print_final_stats=1 "$corpus" 2>&1 | grep -E '^(Done|stat::number_of_executed_units)|ERROR|SUMMARY' || true
+  test "${PIPESTATUS[0]}" -eq 0
+  rm -rf "$corpus"
+  echo "== end-to-end tests"
+  local failed=0 passed=0
+  for t in test/e2e/*_test.sh; do
+    if INFERMETRY_BIN="$ROOT/build/src/cmd/infermetry" bash "$t"; then
+      passed=$((passed + 1)); echo "PASS $t"
+    else
+      failed=$((failed + 1)); echo "FAIL $t"
+    fi
+  done
+  echo "e2e: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
+
+case "${1:-}" in
+  deps) deps ;;
+  build) cmd_build ;;
+  run) cmd_run ;;
+  test) cmd_test ;;
+  *) echo "usage: $0 deps|build|run|test" >&2; exit 2 ;;
+esac

@@ -1,0 +1,49 @@
+// infermetry: one binary, subcommands dispatched from one table.
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "cmd/command.h"
+
+namespace infermetry::cmd {
+namespace {
+
+constexpr Command kCommands[] = {
+    {"proxy", "re-expose an upstream /metrics with normalized metric names", RunProxy},
+    {"scrape", "scrape Prometheus targets from a config and print the samples", RunScrape},
+    {"validate", "check a configuration file and report errors with file:line", RunValidate},
+    {"version", "print the version", RunVersion},
+};
+
+void Usage(FILE* out) {
+  std::fprintf(out, "infermetry %s: observability for LLM inference servers\n\n", INFERMETRY_VERSION);
+  std::fprintf(out, "Usage: infermetry <command> [flags]   (infermetry <command> --help for flags)\n\nCommands:\n");
+  for (const Command& c : kCommands) {
+    std::fprintf(out, "  %-10s %.*s\n", std::string(c.name).c_str(), static_cast<int>(c.summary.size()),
+                 c.summary.data());
+  }
+}
+
+}  // namespace
+}  // namespace infermetry::cmd
+
+int main(int argc, char** argv) {
+  using infermetry::cmd::kCommands;
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+      std::strcmp(argv[1], "help") == 0) {
+    infermetry::cmd::Usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (std::strcmp(argv[1], "--version") == 0) return infermetry::cmd::RunVersion(argc - 1, argv + 1);
+  for (const auto& c : kCommands) {
+    if (c.name == argv[1]) {
+      std::string name = std::string("infermetry ") + argv[1];
+      argv[1] = name.data();
+      return c.run(argc - 1, argv + 1);
+    }
+  }
+  std::fprintf(stderr, "infermetry: unknown command \"%s\"\n\n", argv[1]);
+  infermetry::cmd::Usage(stderr);
+  return 2;
+}
