@@ -21,7 +21,7 @@ PACKAGES=(
   libboost-dev libcurl4-openssl-dev libyaml-cpp-dev libre2-dev libfmt-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # test peers and tools
-  prometheus curl python3 ca-certificates
+  prometheus curl python3 ca-certificates openssl
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

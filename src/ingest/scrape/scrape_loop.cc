@@ -56,7 +56,7 @@ ScrapeReport ScrapeLoop::Append(std::string_view body, std::string_view content_
           log::Warn("scraped body has a malformed line; skipping it",
                     {{"job", job}, {"target", target_.url}, {"err", p.error().ToString()}});
         }
-        ParseErrorsMetric().With({job, std::string_view("malformed")}).Inc();
+        ParseErrorsMetric().With({job, textparse::ParseErrorReasonName(p.error().reason)}).Inc();
         continue;
       }
       if (e != textparse::Entry::kSeries) continue;

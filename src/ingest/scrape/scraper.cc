@@ -27,7 +27,8 @@ int64_t NowMs() {
 
 struct Metrics {
   selfmon::Family<selfmon::Counter>& scrapes = selfmon::Default().AddCounter(
-      "infermetry_scrapes_total", "Scrapes by job and result (ok, or the error code).", {"job", "result"});
+      "infermetry_scrapes_total", "Scrapes by job, target instance and result (ok, or the error code).",
+      {"job", "instance", "result"});
   selfmon::Family<selfmon::Counter>& samples = selfmon::Default().AddCounter(
       "infermetry_scrape_samples_total", "Samples scraped and kept after metric relabeling, by job.", {"job"});
   selfmon::Family<selfmon::Histogram>& duration = selfmon::Default().AddHistogram(
@@ -142,7 +143,7 @@ void Scraper::Record(TargetState* t, ScrapeReport report) {
   t->last = std::move(report);
   const std::string& job = t->loop.target().config->job_name;
   std::string result = t->last.error.ok() ? "ok" : std::string(CodeName(t->last.error.code()));
-  M().scrapes.With({job, result}).Inc();
+  M().scrapes.With({job, t->loop.target().labels.Get("instance"), result}).Inc();
   M().samples.With({job}).Inc(static_cast<double>(t->last.samples_post_relabeling));
   M().duration.With({job}).Observe(std::chrono::duration<double>(Clock::now() - t->start).count());
   if (!t->last.error.ok()) {
