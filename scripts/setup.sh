@@ -38,10 +38,13 @@ deps() {
   fi
 }
 
-build() {  # build DIR [cmake args...]
+build() {  # build DIR [cmake args...] [-- targets...]
   local dir=$1; shift
-  cmake -S "$ROOT" -B "$dir" "$@" >/dev/null
-  cmake --build "$dir" -j"$JOBS"
+  local args=() targets=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=("$1"); shift; done
+  [ $# -gt 0 ] && shift && targets=(--target "$@")
+  cmake -S "$ROOT" -B "$dir" "${args[@]}" >/dev/null
+  cmake --build "$dir" -j"$JOBS" "${targets[@]}"
 }
 
 cmd_build() {
@@ -78,7 +81,7 @@ cmd_test() {
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$JOBS")
   echo "== parser fuzzing (${FUZZ_SECONDS}s per target)"
   CC=clang-14 CXX=clang++-14 build build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINFERMETRY_FUZZ=ON \
-    -DINFERMETRY_TESTS=OFF -DINFERMETRY_BENCH=OFF
+    -DINFERMETRY_TESTS=OFF -DINFERMETRY_BENCH=OFF -- textparse_fuzz
   local corpus; corpus=$(mktemp -d)
   cp -r test/fuzz/corpus/textparse/. "$corpus/"
   ./build-fuzz/test/fuzz/textparse_fuzz -max_total_time="$FUZZ_SECONDS" -seed=1 -rss_limit_mb=2048 \

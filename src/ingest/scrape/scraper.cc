@@ -85,7 +85,7 @@ http::ClientRequest RequestFor(const Target& t) {
 
 }  // namespace
 
-Scraper::Scraper(ScrapeFileConfig cfg, storage::Appendable* app) : cfg_(std::move(cfg)), app_(app) {
+Scraper::Scraper(ScrapeFileConfig cfg, storage::Appendable* app) : cfg_(std::move(cfg)) {
   http::EnsureCurlInitialized();
   multi_ = curl_multi_init();
   for (const ScrapeConfig& sc : cfg_.scrape_configs) {

@@ -49,7 +49,6 @@ class Scraper {
   void Pump(int timeout_ms);
 
   ScrapeFileConfig cfg_;
-  storage::Appendable* app_;
   std::vector<std::unique_ptr<TargetState>> targets_;
   void* multi_ = nullptr;  // CURLM*
   std::thread thread_;
