@@ -1,5 +1,7 @@
 #include "common/log.h"
 
+#include "common/strconv.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -46,34 +48,12 @@ bool NeedsQuotes(std::string_view v) {
   return false;
 }
 
-void AppendQuoted(std::string* out, std::string_view v) {
-  out->push_back('"');
-  for (char c : v) {
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out->append(buf);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 void AppendLogfmt(std::string* out, std::string_view key, std::string_view value) {
   out->push_back(' ');
   out->append(key);
   out->push_back('=');
   if (NeedsQuotes(value)) {
-    AppendQuoted(out, value);
+    AppendJsonString(out, value);
   } else {
     out->append(value);
   }
@@ -81,9 +61,9 @@ void AppendLogfmt(std::string* out, std::string_view key, std::string_view value
 
 void AppendJson(std::string* out, std::string_view key, std::string_view value) {
   out->push_back(',');
-  AppendQuoted(out, key);
+  AppendJsonString(out, key);
   out->push_back(':');
-  AppendQuoted(out, value);
+  AppendJsonString(out, value);
 }
 
 }  // namespace

@@ -24,4 +24,8 @@ bool ParseInt64(std::string_view s, int64_t* out) noexcept;
 void AppendGoFloat(std::string* out, double v);
 std::string FormatGoFloat(double v);
 
+// Appends `s` as a JSON string literal: quotes, with \" \\ \n \r \t and \u00XX escapes for the
+// other control bytes. Bytes >= 0x80 are copied as they are (UTF-8 passes through).
+void AppendJsonString(std::string* out, std::string_view s);
+
 }  // namespace infermetry

@@ -76,3 +76,15 @@ TEST(FormatGoFloatTest, RoundTrips) {
 
 }  // namespace
 }  // namespace infermetry
+
+namespace infermetry {
+namespace {
+
+TEST(AppendJsonStringTest, Escapes) {
+  std::string out;
+  AppendJsonString(&out, "a\"b\\c\nd\te\x01 \xc3\xa9");
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\nd\\te\\u0001 \xc3\xa9\"");
+}
+
+}  // namespace
+}  // namespace infermetry
