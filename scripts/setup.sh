@@ -20,6 +20,7 @@ PACKAGES=(
   # libraries
   libboost-dev libcurl4-openssl-dev libyaml-cpp-dev libre2-dev libfmt-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   # test peers and tools
   prometheus curl python3 ca-certificates openssl
 )

@@ -1,0 +1,69 @@
+#pragma once
+// One registry table per kind of component, as the Collector's `type` names them in YAML:
+//   receivers:  otlp, prometheus            (ingest/receivers.cc)
+//   processors: batch, resource, attributes, memory_limiter, filter, cumulativetodelta
+//                                           (process/processors.cc)
+//   exporters:  otlp, otlphttp, debug, ...  (export/exporters.cc)
+//   extensions: health_check                (process/extensions.cc)
+// A factory decodes its component's YAML section itself (errors name file:line:column) and
+// builds the component. The pipeline graph (process/graph.h) calls the factories.
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "config/yaml.h"
+#include "process/component.h"
+
+namespace infermetry::process {
+
+// What a factory is given.
+struct ComponentConfig {
+  const config::Document* doc;  // for error positions
+  YAML::Node node;              // the component's section (may be null: all defaults)
+  std::string id;               // "otlp/dash0": type, optionally '/' and a name
+  std::string where;            // "exporters.otlp/dash0", for messages
+};
+
+// Where a receiver delivers each signal; null for signals no pipeline takes from it.
+struct ReceiverOutputs {
+  Consumer* traces = nullptr;
+  Consumer* metrics = nullptr;
+  Consumer* logs = nullptr;
+};
+
+struct ReceiverFactory {
+  std::string_view type;
+  Result<std::unique_ptr<Receiver>> (*create)(const ComponentConfig& cfg, const ReceiverOutputs& out);
+};
+
+struct ProcessorFactory {
+  std::string_view type;
+  // One instance per pipeline; `next` is the rest of that pipeline.
+  Result<std::unique_ptr<Processor>> (*create)(const ComponentConfig& cfg, Signal signal, Consumer* next);
+};
+
+struct ExporterFactory {
+  std::string_view type;
+  // One instance per exporter id, shared by every pipeline that lists it.
+  Result<std::unique_ptr<Exporter>> (*create)(const ComponentConfig& cfg);
+};
+
+struct ExtensionFactory {
+  std::string_view type;
+  Result<std::unique_ptr<Extension>> (*create)(const ComponentConfig& cfg);
+};
+
+// The tables (each defined in its module's registry file).
+std::span<const ReceiverFactory> Receivers();
+std::span<const ProcessorFactory> Processors();
+std::span<const ExporterFactory> Exporters();
+std::span<const ExtensionFactory> Extensions();
+
+// The type part of an id: "otlp/dash0" -> "otlp".
+std::string_view ComponentType(std::string_view id);
+
+}  // namespace infermetry::process
