@@ -12,7 +12,9 @@
 
 namespace infermetry::storage {
 
+// What the exposition said about the family a series belongs to.
 struct Metadata {
+  std::string family;  // e.g. "vllm:e2e_request_latency_seconds" for its _bucket series
   model::MetricType type = model::MetricType::kUnknown;
   std::string help;
   std::string unit;
@@ -26,7 +28,8 @@ class Appender {
   // `labels` must include __name__. Expected outcomes are named codes: kOutOfOrder,
   // kDuplicate, kTooOld; the caller counts them and continues with the next sample.
   virtual Status Append(const model::Labels& labels, int64_t t_ms, double v) = 0;
-  // Metadata of the family the series belongs to; may be ignored by implementations.
+  // Metadata of the family the series belongs to; may be ignored by implementations. Called
+  // before the series' first Append, and again whenever the metadata changes.
   virtual Status UpdateMetadata(const model::Labels& labels, const Metadata& md) {
     return Status::Ok();
   }

@@ -46,8 +46,12 @@ ScrapeReport ScrapeLoop::Append(std::string_view body, std::string_view content_
   if (fetch_error.ok()) {
     textparse::Parser p(body, textparse::FormatFromContentType(content_type));
     model::LabelsBuilder b;
-    storage::Metadata md;
-    std::string md_family;
+    storage::Metadata md;  // of the family being read
+    auto enter_family = [&md](std::string_view family) {
+      if (md.family == family) return;
+      md = storage::Metadata();
+      md.family = family;
+    };
     for (;;) {
       textparse::Entry e = p.Next();
       if (e == textparse::Entry::kEof) break;
@@ -59,16 +63,31 @@ ScrapeReport ScrapeLoop::Append(std::string_view body, std::string_view content_
         ParseErrorsMetric().With({job, textparse::ParseErrorReasonName(p.error().reason)}).Inc();
         continue;
       }
+      if (e == textparse::Entry::kHelp || e == textparse::Entry::kUnit) {
+        // HELP and UNIT precede their family's samples; remember them for new series.
+        enter_family(p.FamilyName());
+        if (e == textparse::Entry::kHelp) {
+          md.help = p.Help();
+        } else {
+          md.unit = p.Unit();
+        }
+        continue;
+      }
       if (e != textparse::Entry::kSeries) continue;
       ++r.samples_scraped;
       std::string_view raw = p.Series();
-      auto it = cache_.find(std::string(raw));
+      auto it = cache_.find(raw);  // no allocation: transparent lookup
       if (it == cache_.end()) {
         CacheEntry entry;
         b.Reset(model::Labels());
         b.Set(model::kMetricName, p.MetricName());
         for (const auto& l : p.Labels()) b.Set(l.name, l.value);
-        if (MutateSampleLabels(target_, &b)) entry.labels = b.Build();
+        if (MutateSampleLabels(target_, &b)) {
+          entry.labels = b.Build();
+          enter_family(p.FamilyName());
+          md.type = p.Type();
+          (void)app->UpdateMetadata(entry.labels, md);
+        }
         it = cache_.emplace(std::string(raw), std::move(entry)).first;
       }
       CacheEntry& entry = it->second;

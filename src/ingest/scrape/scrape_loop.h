@@ -58,7 +58,12 @@ class ScrapeLoop {
 
   Target target_;
   storage::Appendable* appendable_;
-  std::unordered_map<std::string, CacheEntry> cache_;  // key: the raw series text
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  // Key: the raw series text of the exposition line.
+  std::unordered_map<std::string, CacheEntry, StringHash, std::equal_to<>> cache_;
   uint64_t iter_ = 1;  // the first scrape is iteration 2, so "seen == iter_ - 1" never holds for new series
 };
 
