@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/self_metrics.h"
 #include "common/strconv.h"
 #include "model/sample.h"
 
@@ -79,7 +80,10 @@ class OtlpAppender : public storage::Appender {
     process::Metrics req;
     Convert(&req);
     pending_.clear();
-    return parent_->next_->ConsumeMetrics(std::move(req));
+    double points = static_cast<double>(process::CountItems(req));
+    Status st = parent_->next_->ConsumeMetrics(std::move(req));
+    (st.ok() ? parent_->accepted_ : parent_->refused_).Inc(points);
+    return st;
   }
 
  private:
@@ -285,6 +289,19 @@ class OtlpAppender : public storage::Appender {
   OtlpAppendable* parent_;
   std::vector<Pending> pending_;
 };
+
+OtlpAppendable::OtlpAppendable(process::Consumer* next, const std::string& receiver)
+    : next_(next),
+      accepted_(selfmon::Default()
+                    .AddCounter("infermetry_receiver_accepted_metric_points_total",
+                                "Metric data points accepted by the pipeline, by receiver and transport.",
+                                {"receiver", "transport"})
+                    .With({receiver, "http"})),
+      refused_(selfmon::Default()
+                   .AddCounter("infermetry_receiver_refused_metric_points_total",
+                               "Metric data points the pipeline refused, by receiver and transport.",
+                               {"receiver", "transport"})
+                   .With({receiver, "http"})) {}
 
 std::unique_ptr<storage::Appender> OtlpAppendable::NewAppender() {
   return std::make_unique<OtlpAppender>(this);

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "common/self_metrics.h"
 #include "process/component.h"
 #include "storage/appender.h"
 
@@ -27,13 +28,16 @@ namespace infermetry::prometheus {
 
 class OtlpAppendable : public storage::Appendable {
  public:
-  // `next` must outlive this object.
-  explicit OtlpAppendable(process::Consumer* next) : next_(next) {}
+  // `next` must outlive this object. `receiver` labels the self-metrics
+  // infermetry_receiver_{accepted,refused}_metric_points_total.
+  OtlpAppendable(process::Consumer* next, const std::string& receiver);
   std::unique_ptr<storage::Appender> NewAppender() override;
 
  private:
   friend class OtlpAppender;
   process::Consumer* next_;
+  selfmon::Counter& accepted_;
+  selfmon::Counter& refused_;
   std::mutex mu_;
   std::unordered_map<uint64_t, storage::Metadata> metadata_;  // by series labels hash
   std::unordered_map<uint64_t, int64_t> start_ms_;            // by data point identity hash

@@ -68,7 +68,7 @@ class OtlpAppendableTest : public ::testing::Test {
 };
 
 TEST_F(OtlpAppendableTest, ConvertsLikeTheCollectorKeepingNames) {
-  OtlpAppendable app(&capture_);
+  OtlpAppendable app(&capture_, "prometheus");
   scrape::ScrapeLoop loop(scrape::TargetsFromConfig(cfg_).at(0), &app);
   auto r = loop.Append(kBody, "text/plain", 1700000000000, 0.01, Status::Ok());
   ASSERT_TRUE(r.up) << r.error.ToString();
@@ -120,7 +120,7 @@ TEST_F(OtlpAppendableTest, ConvertsLikeTheCollectorKeepingNames) {
 }
 
 TEST_F(OtlpAppendableTest, StartTimeIsFirstSeenAndStaleSeriesAreFlagged) {
-  OtlpAppendable app(&capture_);
+  OtlpAppendable app(&capture_, "prometheus");
   scrape::ScrapeLoop loop(scrape::TargetsFromConfig(cfg_).at(0), &app);
   (void)loop.Append(kBody, "", 1000, 0, Status::Ok());
   (void)loop.Append(kBody, "", 2000, 0, Status::Ok());

@@ -9,8 +9,8 @@ namespace {
 
 class PrometheusReceiver : public process::Receiver {
  public:
-  PrometheusReceiver(scrape::ScrapeFileConfig cfg, process::Consumer* next)
-      : appendable_(next), scraper_(std::move(cfg), &appendable_) {}
+  PrometheusReceiver(scrape::ScrapeFileConfig cfg, process::Consumer* next, const std::string& id)
+      : appendable_(next, id), scraper_(std::move(cfg), &appendable_) {}
 
   Status Start() override { return scraper_.Start(); }
   Status Shutdown(std::chrono::milliseconds) override {
@@ -42,7 +42,7 @@ Result<std::unique_ptr<process::Receiver>> CreateReceiver(const process::Compone
   if (out.metrics == nullptr) {
     return cfg.doc->ErrorAt(cfg.node, cfg.where + ": the prometheus receiver produces metrics only; list it in a metrics pipeline");
   }
-  return std::unique_ptr<process::Receiver>(std::make_unique<PrometheusReceiver>(std::move(sc), out.metrics));
+  return std::unique_ptr<process::Receiver>(std::make_unique<PrometheusReceiver>(std::move(sc), out.metrics, cfg.id));
 }
 
 }  // namespace infermetry::prometheus

@@ -5,14 +5,18 @@
 //    "headers":{"authorization":"Bearer x",...},"spans":3,"points":0,"logs":0,"bytes":123}
 // With --fail-first N it answers the first N requests with UNAVAILABLE / 503.
 //
-// usage: otlp_sink --grpc-port P --http-port Q [--fail-first N]
+// With --tls-cert/--tls-key (PEM files) the gRPC port speaks TLS.
+//
+// usage: otlp_sink --grpc-port P --http-port Q [--fail-first N] [--tls-cert F --tls-key F]
 
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <string>
 
 #include "common/strconv.h"
@@ -56,6 +60,13 @@ void Emit(const std::string& transport, const std::string& path,
   std::lock_guard<std::mutex> l(g_out_mu);
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 bool ShouldFail() {
@@ -123,7 +134,10 @@ void HttpRecord(const infermetry::http::Request& req, infermetry::http::Response
 
 int main(int argc, char** argv) {
   int grpc_port = 0, http_port = 0;
+  std::string cert, key;
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--tls-cert") == 0) cert = ReadFile(argv[i + 1]);
+    if (std::strcmp(argv[i], "--tls-key") == 0) key = ReadFile(argv[i + 1]);
     if (std::strcmp(argv[i], "--grpc-port") == 0) grpc_port = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--http-port") == 0) http_port = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--fail-first") == 0) g_fail_left = std::atoi(argv[i + 1]);
@@ -133,7 +147,13 @@ int main(int argc, char** argv) {
   LogsSvc logs;
   grpc::ServerBuilder b;
   int bound = 0;
-  b.AddListeningPort("127.0.0.1:" + std::to_string(grpc_port), grpc::InsecureServerCredentials(), &bound);
+  std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
+  if (!cert.empty()) {
+    grpc::SslServerCredentialsOptions ssl;
+    ssl.pem_key_cert_pairs.push_back({key, cert});
+    creds = grpc::SslServerCredentials(ssl);
+  }
+  b.AddListeningPort("127.0.0.1:" + std::to_string(grpc_port), creds, &bound);
   b.RegisterService(&traces);
   b.RegisterService(&metrics);
   b.RegisterService(&logs);
