@@ -3,6 +3,9 @@
 // and prints one JSON line per request to stdout:
 //   {"transport":"grpc","path":"/opentelemetry.proto.collector.trace.v1.TraceService/Export",
 //    "headers":{"authorization":"Bearer x",...},"spans":3,"points":0,"logs":0,"bytes":123}
+// Metrics requests also get "groups": {"<service.name>@<time ms>": points, ...}, so a test can
+// check that each scrape of a target arrived whole, and "colon_names": the number of metrics
+// whose name contains ':'.
 // With --fail-first N it answers the first N requests with UNAVAILABLE / 503.
 //
 // With --tls-cert/--tls-key (PEM files) the gRPC port speaks TLS.
@@ -15,6 +18,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -38,7 +42,7 @@ std::atomic<int> g_fail_left{0};
 
 void Emit(const std::string& transport, const std::string& path,
           const std::vector<std::pair<std::string, std::string>>& headers, int64_t spans, int64_t points,
-          int64_t logs, size_t bytes, int status) {
+          int64_t logs, size_t bytes, int status, const std::string& groups = "") {
   std::string line = "{\"transport\":";
   infermetry::AppendJsonString(&line, transport);
   line += ",\"path\":";
@@ -56,7 +60,9 @@ void Emit(const std::string& transport, const std::string& path,
   }
   line += "},\"spans\":" + std::to_string(spans) + ",\"points\":" + std::to_string(points) +
           ",\"logs\":" + std::to_string(logs) + ",\"bytes\":" + std::to_string(bytes) +
-          ",\"status\":" + std::to_string(status) + "}\n";
+          ",\"status\":" + std::to_string(status);
+  if (!groups.empty()) line += "," + groups;
+  line += "}\n";
   std::lock_guard<std::mutex> l(g_out_mu);
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
@@ -83,12 +89,52 @@ std::vector<std::pair<std::string, std::string>> Metadata(grpc::ServerContext* c
   return out;
 }
 
+// `"colon_names":N,"groups":{"<service.name>@<ms>": points, ...}` for a metrics request.
+std::string Groups(const cm::ExportMetricsServiceRequest& req) {
+  std::map<std::string, int64_t> groups;
+  for (const auto& rm : req.resource_metrics()) {
+    std::string service;
+    for (const auto& kv : rm.resource().attributes()) {
+      if (kv.key() == "service.name") service = kv.value().string_value();
+    }
+    auto add = [&](uint64_t t_ns) { ++groups[service + "@" + std::to_string(t_ns / 1000000)]; };
+    for (const auto& sm : rm.scope_metrics()) {
+      for (const auto& m : sm.metrics()) {
+        for (const auto& dp : m.gauge().data_points()) add(dp.time_unix_nano());
+        for (const auto& dp : m.sum().data_points()) add(dp.time_unix_nano());
+        for (const auto& dp : m.histogram().data_points()) add(dp.time_unix_nano());
+        for (const auto& dp : m.summary().data_points()) add(dp.time_unix_nano());
+        for (const auto& dp : m.exponential_histogram().data_points()) add(dp.time_unix_nano());
+      }
+    }
+  }
+  int64_t colon_names = 0;
+  for (const auto& rm : req.resource_metrics()) {
+    for (const auto& sm : rm.scope_metrics()) {
+      for (const auto& m : sm.metrics()) colon_names += m.name().find(':') != std::string::npos;
+    }
+  }
+  std::string out = "\"colon_names\":" + std::to_string(colon_names) + ",\"groups\":{";
+  bool first = true;
+  for (const auto& [k, n] : groups) {
+    if (!first) out += ",";
+    first = false;
+    infermetry::AppendJsonString(&out, k);
+    out += ":" + std::to_string(n);
+  }
+  return out + "}";
+}
+template <typename Req>
+std::string GroupsOf(const Req&) { return ""; }
+template <>
+std::string GroupsOf(const cm::ExportMetricsServiceRequest& req) { return Groups(req); }
+
 template <typename Req>
 grpc::Status Record(grpc::ServerContext* ctx, const Req& req, const char* path, int kind) {
   bool fail = ShouldFail();
   int64_t n = CountItems(req);
   Emit("grpc", path, Metadata(ctx), kind == 0 ? n : 0, kind == 1 ? n : 0, kind == 2 ? n : 0, req.ByteSizeLong(),
-       fail ? 14 : 0);
+       fail ? 14 : 0, GroupsOf(req));
   return fail ? grpc::Status(grpc::StatusCode::UNAVAILABLE, "sink told to fail") : grpc::Status::OK;
 }
 
@@ -116,11 +162,13 @@ void HttpRecord(const infermetry::http::Request& req, infermetry::http::Response
   bool fail = ShouldFail();
   Req msg;
   int64_t n = -1;  // -1: a body this sink does not decode (JSON)
+  std::string groups;
   if (req.Header("Content-Type").find("protobuf") != std::string_view::npos && msg.ParseFromString(req.body)) {
     n = CountItems(msg);
+    groups = GroupsOf(msg);
   }
   Emit("http", req.path, req.headers, kind == 0 ? n : 0, kind == 1 ? n : 0, kind == 2 ? n : 0, req.body.size(),
-       fail ? 503 : 200);
+       fail ? 503 : 200, groups);
   if (fail) {
     resp->SetHeader("Retry-After", "1");
     resp->SetText(503, "sink told to fail\n");
