@@ -32,6 +32,9 @@ deps() {
   for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  # Node.js and npm for the OpenTelemetry JS SDK client in the end-to-end tests. A machine that
+  # already has them (e.g. from NodeSource) keeps its own: Debian's npm conflicts with those.
+  command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "== installing: ${missing[*]}"
     as_root apt-get update -qq
