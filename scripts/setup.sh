@@ -20,7 +20,7 @@ PACKAGES=(
   # libraries
   libboost-dev libcurl4-openssl-dev libyaml-cpp-dev libre2-dev libfmt-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libsimdjson-dev
   # test peers and tools
   prometheus curl python3 ca-certificates openssl
 )
@@ -83,15 +83,20 @@ cmd_test() {
   echo "== ASan+UBSan build + unit tests"
   build build-asan -DCMAKE_BUILD_TYPE=Debug -DINFERMETRY_SANITIZE=ON -DINFERMETRY_BENCH=OFF
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$JOBS")
-  echo "== parser fuzzing (${FUZZ_SECONDS}s per target)"
+  echo "== fuzzing (${FUZZ_SECONDS}s per target)"
+  local fuzzers=(textparse_fuzz otlp_json_fuzz otlp_proto_fuzz)
   CC=clang-14 CXX=clang++-14 build build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINFERMETRY_FUZZ=ON \
-    -DINFERMETRY_TESTS=OFF -DINFERMETRY_BENCH=OFF -- textparse_fuzz
-  local corpus; corpus=$(mktemp -d)
-  cp -r test/fuzz/corpus/textparse/. "$corpus/"
-  ./build-fuzz/test/fuzz/textparse_fuzz -max_total_time="$FUZZ_SECONDS" -seed=1 -rss_limit_mb=2048 \
-    -print_final_stats=1 "$corpus" 2>&1 | grep -E '^(Done|stat::number_of_executed_units)|ERROR|SUMMARY' || true
-  test "${PIPESTATUS[0]}" -eq 0
-  rm -rf "$corpus"
+    -DINFERMETRY_TESTS=OFF -DINFERMETRY_BENCH=OFF -- "${fuzzers[@]}"
+  local f corpus
+  for f in "${fuzzers[@]}"; do
+    corpus=$(mktemp -d)
+    cp -r "test/fuzz/corpus/${f%_fuzz}/." "$corpus/"
+    echo "-- $f"
+    ./build-fuzz/test/fuzz/$f -max_total_time="$FUZZ_SECONDS" -seed=1 -rss_limit_mb=2048 \
+      -print_final_stats=1 "$corpus" 2>&1 | grep -E '^(Done|stat::number_of_executed_units)|ERROR|SUMMARY' || true
+    test "${PIPESTATUS[0]}" -eq 0
+    rm -rf "$corpus"
+  done
   echo "== end-to-end tests"
   local failed=0 passed=0
   for t in test/e2e/*_test.sh; do

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "cmd/collector_config.h"
 #include "cmd/command.h"
 #include "config/scrape_yaml.h"
 #include "ingest/scrape/target.h"
@@ -11,8 +12,25 @@ namespace infermetry::cmd {
 int RunValidate(int argc, char** argv) {
   CLI::App app{"Check a configuration file: every error names file:line:column.", argv[0]};
   std::string path;
-  app.add_option("--config", path, "Prometheus-style scrape config (global, scrape_configs)")->required();
+  app.add_option("--config", path,
+                 "a Collector config (receivers, processors, exporters, service) or a Prometheus-style "
+                 "scrape config (global, scrape_configs)")
+      ->required();
   CLI11_PARSE(app, argc, argv);
+  auto doc = config::Document::LoadFile(path);
+  if (!doc.ok()) {
+    std::fprintf(stderr, "%s\n", doc.status().message().c_str());
+    return 1;
+  }
+  if (IsCollectorConfig(*doc)) {
+    auto loaded = LoadCollectorConfig(path);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "%s\n", loaded.status().message().c_str());
+      return 1;
+    }
+    std::printf("%s: ok (%zu pipelines)\n", path.c_str(), loaded->service->graph().pipelines().size());
+    return 0;
+  }
   auto cfg = config::LoadScrapeFile(path);
   if (!cfg.ok()) {
     std::fprintf(stderr, "%s\n", cfg.status().message().c_str());

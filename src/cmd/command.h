@@ -12,6 +12,7 @@ struct Command {
   int (*run)(int argc, char** argv);  // argv[0] is "infermetry <name>"
 };
 
+int RunCollect(int argc, char** argv);
 int RunProxy(int argc, char** argv);
 int RunScrape(int argc, char** argv);
 int RunValidate(int argc, char** argv);

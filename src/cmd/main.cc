@@ -4,12 +4,16 @@
 #include <cstring>
 #include <string>
 
+#include <google/protobuf/stubs/logging.h>
+
 #include "cmd/command.h"
+#include "common/log.h"
 
 namespace infermetry::cmd {
 namespace {
 
 constexpr Command kCommands[] = {
+    {"collect", "run an OpenTelemetry Collector configuration (receivers, processors, exporters)", RunCollect},
     {"proxy", "re-expose an upstream /metrics with normalized metric names", RunProxy},
     {"scrape", "scrape Prometheus targets from a config and print the samples", RunScrape},
     {"validate", "check a configuration file and report errors with file:line", RunValidate},
@@ -30,6 +34,12 @@ void Usage(FILE* out) {
 
 int main(int argc, char** argv) {
   using infermetry::cmd::kCommands;
+  // Protobuf logs every string it refuses (e.g. invalid UTF-8 from a client) to stderr; route
+  // that to debug logs so that a misbehaving client cannot flood them. Bad data is answered and
+  // counted by the receivers anyway.
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char* file, int line, const std::string& msg) {
+    infermetry::log::Debug("protobuf", {{"file", file}, {"line", line}, {"msg", msg}});
+  });
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
       std::strcmp(argv[1], "help") == 0) {
     infermetry::cmd::Usage(argc < 2 ? stderr : stdout);

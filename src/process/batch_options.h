@@ -7,6 +7,12 @@
 // graph hands these options to the pipeline's exporters (Exporter::SetBatching), whose queue
 // readers merge queued entries into export requests of up to send_batch_size items (never more
 // than send_batch_max_size), waiting at most `timeout` for a batch to fill.
+//
+// Every exporter of such a pipeline gets SetBatching, durable or not (the pass-through batch
+// processor feeds them all). An exporter shared by several pipelines gets it once, with the
+// options of the first pipeline (in config order) that has a batch processor; if a later
+// pipeline's options differ, the graph logs a warning. A durable pipeline without a batch
+// processor calls nothing: its exporters keep their own defaults.
 
 #include <chrono>
 #include <cstdint>

@@ -12,6 +12,7 @@
 // Consume* is called concurrently from many threads and must be thread-safe.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -45,7 +46,15 @@ class Component {
 
 class Receiver : public Component {};
 
-class Processor : public Consumer, public Component {};
+class Processor : public Consumer, public Component {
+ public:
+  // The options of a processor that batches (the batch processor); nullptr for the others.
+  virtual const BatchOptions* batching() const { return nullptr; }
+  // Durability rule (batch_options.h): called before Start() on a batching processor of a
+  // pipeline that has a durable exporter. From then on it holds nothing in memory and hands
+  // every batch straight to the next consumer, returning that consumer's Status.
+  virtual void SetPassThrough() {}
+};
 
 class Exporter : public Consumer, public Component {
  public:
@@ -56,6 +65,12 @@ class Exporter : public Consumer, public Component {
   virtual void SetBatching(const BatchOptions& options) {}
 };
 
-class Extension : public Component {};
+class Extension : public Component {
+ public:
+  // Called before Start() with a function that says whether the whole service is ready: started,
+  // not shutting down, and every pipeline component Ready(). The function stays callable until
+  // the extension's Shutdown() returns. The health_check extension serves it.
+  virtual void SetReadiness(std::function<bool()> ready) {}
+};
 
 }  // namespace infermetry::process

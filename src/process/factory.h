@@ -6,7 +6,12 @@
 //   exporters:  otlp, otlphttp, debug, ...  (export/exporters.cc)
 //   extensions: health_check                (process/extensions.cc)
 // A factory decodes its component's YAML section itself (errors name file:line:column) and
-// builds the component. The pipeline graph (process/graph.h) calls the factories.
+// builds the component. The pipeline graph (process/graph.h) calls the factories, only for
+// components that some pipeline (or service.extensions) lists, as the Collector does.
+//
+// `signals` says which pipeline types a receiver, processor or exporter can be part of; listing
+// it in a pipeline of another signal is a config error that names the pipeline entry. It
+// defaults to all three, so `{"otlp", &CreateOtlp}` still initializes a table entry.
 
 #include <memory>
 #include <span>
@@ -38,18 +43,21 @@ struct ReceiverOutputs {
 struct ReceiverFactory {
   std::string_view type;
   Result<std::unique_ptr<Receiver>> (*create)(const ComponentConfig& cfg, const ReceiverOutputs& out);
+  SignalSet signals = kAllSignals;  // e.g. SignalBit(Signal::kMetrics) for prometheus
 };
 
 struct ProcessorFactory {
   std::string_view type;
   // One instance per pipeline; `next` is the rest of that pipeline.
   Result<std::unique_ptr<Processor>> (*create)(const ComponentConfig& cfg, Signal signal, Consumer* next);
+  SignalSet signals = kAllSignals;
 };
 
 struct ExporterFactory {
   std::string_view type;
   // One instance per exporter id, shared by every pipeline that lists it.
   Result<std::unique_ptr<Exporter>> (*create)(const ComponentConfig& cfg);
+  SignalSet signals = kAllSignals;
 };
 
 struct ExtensionFactory {
@@ -63,7 +71,7 @@ std::span<const ProcessorFactory> Processors();
 std::span<const ExporterFactory> Exporters();
 std::span<const ExtensionFactory> Extensions();
 
-// The type part of an id: "otlp/dash0" -> "otlp".
+// The type part of an id: "otlp/dash0" -> "otlp" (defined in process/factory.cc).
 std::string_view ComponentType(std::string_view id);
 
 }  // namespace infermetry::process

@@ -17,6 +17,13 @@ using Logs = opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest
 
 enum class Signal { kTraces, kMetrics, kLogs };
 
+// A set of signals, as a bit mask: SignalBit(Signal::kMetrics) | SignalBit(Signal::kLogs).
+using SignalSet = unsigned;
+constexpr SignalSet SignalBit(Signal s) { return 1u << static_cast<unsigned>(s); }
+inline constexpr SignalSet kAllSignals =
+    SignalBit(Signal::kTraces) | SignalBit(Signal::kMetrics) | SignalBit(Signal::kLogs);
+constexpr bool HasSignal(SignalSet set, Signal s) { return (set & SignalBit(s)) != 0; }
+
 // "traces", "metrics", "logs".
 std::string_view SignalName(Signal s);
 // Parses a pipeline name's type part ("traces", "metrics/vllm" -> kMetrics); false if unknown.

@@ -8,7 +8,7 @@
 
 #include "common/http_client.h"
 #include "common/self_metrics.h"
-#include "server/http/gzip.h"
+#include "common/gzip.h"
 #include "server/http/test_socket.h"
 
 namespace infermetry::http {

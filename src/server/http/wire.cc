@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "server/http/gzip.h"
+#include "common/gzip.h"
 #include "server/http/server.h"
 
 namespace infermetry::http {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "server/http/gzip.h"
+#include "common/gzip.h"
 #include "server/http/listen_address.h"
 #include "server/http/server.h"
 

@@ -1,4 +1,4 @@
-#include "server/http/gzip.h"
+#include "common/gzip.h"
 
 #include <gtest/gtest.h>
 
