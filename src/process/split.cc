@@ -163,23 +163,6 @@ void AppendList(List<N>* dst, List<N>* src) {
 
 }  // namespace
 
-int64_t PointCount(const metrics::Metric& m) {
-  switch (m.data_case()) {
-    case metrics::Metric::kGauge:
-      return m.gauge().data_points_size();
-    case metrics::Metric::kSum:
-      return m.sum().data_points_size();
-    case metrics::Metric::kHistogram:
-      return m.histogram().data_points_size();
-    case metrics::Metric::kExponentialHistogram:
-      return m.exponential_histogram().data_points_size();
-    case metrics::Metric::kSummary:
-      return m.summary().data_points_size();
-    default:
-      return 0;
-  }
-}
-
 Traces TakeItems(Traces* src, int64_t n) {
   return TakeTop(src, n, &Traces::mutable_resource_spans);
 }

@@ -27,7 +27,5 @@ void AppendBatch(Traces* dst, Traces&& src);
 void AppendBatch(Metrics* dst, Metrics&& src);
 void AppendBatch(Logs* dst, Logs&& src);
 
-// Data points of one metric, whatever its type.
-int64_t PointCount(const opentelemetry::proto::metrics::v1::Metric& m);
 
 }  // namespace infermetry::process

@@ -30,22 +30,23 @@ int64_t CountItems(const Traces& t) {
   return n;
 }
 
+int64_t PointCount(const opentelemetry::proto::metrics::v1::Metric& m) {
+  using opentelemetry::proto::metrics::v1::Metric;
+  switch (m.data_case()) {
+    case Metric::kGauge: return m.gauge().data_points_size();
+    case Metric::kSum: return m.sum().data_points_size();
+    case Metric::kHistogram: return m.histogram().data_points_size();
+    case Metric::kExponentialHistogram: return m.exponential_histogram().data_points_size();
+    case Metric::kSummary: return m.summary().data_points_size();
+    default: return 0;
+  }
+}
+
 int64_t CountItems(const Metrics& m) {
   int64_t n = 0;
   for (const auto& rm : m.resource_metrics()) {
     for (const auto& sm : rm.scope_metrics()) {
-      for (const auto& metric : sm.metrics()) {
-        switch (metric.data_case()) {
-          case opentelemetry::proto::metrics::v1::Metric::kGauge: n += metric.gauge().data_points_size(); break;
-          case opentelemetry::proto::metrics::v1::Metric::kSum: n += metric.sum().data_points_size(); break;
-          case opentelemetry::proto::metrics::v1::Metric::kHistogram: n += metric.histogram().data_points_size(); break;
-          case opentelemetry::proto::metrics::v1::Metric::kExponentialHistogram:
-            n += metric.exponential_histogram().data_points_size();
-            break;
-          case opentelemetry::proto::metrics::v1::Metric::kSummary: n += metric.summary().data_points_size(); break;
-          default: break;
-        }
-      }
+      for (const auto& metric : sm.metrics()) n += PointCount(metric);
     }
   }
   return n;

@@ -29,6 +29,9 @@ std::string_view SignalName(Signal s);
 // Parses a pipeline name's type part ("traces", "metrics/vllm" -> kMetrics); false if unknown.
 bool ParseSignal(std::string_view pipeline_name, Signal* out);
 
+// Data points of one metric, whatever its type (0 when it has no data).
+int64_t PointCount(const opentelemetry::proto::metrics::v1::Metric& m);
+
 // Items as the Collector counts them: spans, metric data points, log records.
 int64_t CountItems(const Traces& t);
 int64_t CountItems(const Metrics& m);

@@ -88,24 +88,6 @@ std::string SpanProblem(const opentelemetry::proto::trace::v1::Span& s) {
   return p;
 }
 
-int PointCount(const metrics::Metric& m) {
-  switch (m.data_case()) {
-    case metrics::Metric::kGauge:
-      return m.gauge().data_points_size();
-    case metrics::Metric::kSum:
-      return m.sum().data_points_size();
-    case metrics::Metric::kHistogram:
-      return m.histogram().data_points_size();
-    case metrics::Metric::kExponentialHistogram:
-      return m.exponential_histogram().data_points_size();
-    case metrics::Metric::kSummary:
-      return m.summary().data_points_size();
-    case metrics::Metric::DATA_NOT_SET:
-      return 0;
-  }
-  return 0;
-}
-
 }  // namespace
 
 Rejections RemoveInvalid(process::Traces* batch) {
@@ -154,7 +136,7 @@ Rejections RemoveInvalid(process::Metrics* batch) {
       }
       RemoveIf(metric_list, [&](const metrics::Metric& m, int i) {
         if (!m.name().empty()) return false;
-        reasons.Add(PointCount(m), scope_where + Index("metrics", i), "metric name is empty");
+        reasons.Add(process::PointCount(m), scope_where + Index("metrics", i), "metric name is empty");
         return true;
       });
     }
