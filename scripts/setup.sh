@@ -21,6 +21,7 @@ PACKAGES=(
   libboost-dev libcurl4-openssl-dev libyaml-cpp-dev libre2-dev libfmt-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libsimdjson-dev
+  libzstd-dev libsnappy-dev
   # test peers and tools
   prometheus curl python3 ca-certificates openssl
 )

@@ -4,10 +4,23 @@
 
 #include "cmd/collector_config.h"
 #include "cmd/command.h"
+#include "cmd/serve_config.h"
+#include "config/collector_yaml.h"
 #include "config/scrape_yaml.h"
 #include "ingest/scrape/target.h"
 
 namespace infermetry::cmd {
+namespace {
+
+// Stands in for the embedded store while a config is only validated.
+class NoStore : public storage::Appendable, public storage::SpanAppender, public storage::LogAppender {
+ public:
+  std::unique_ptr<storage::Appender> NewAppender() override { return nullptr; }
+  Status AppendSpans(std::vector<model::Span>) override { return Unavailable("validation only"); }
+  Status AppendLogs(std::vector<model::LogRecord>) override { return Unavailable("validation only"); }
+};
+
+}  // namespace
 
 int RunValidate(int argc, char** argv) {
   CLI::App app{"Check a configuration file: every error names file:line:column.", argv[0]};
@@ -23,7 +36,19 @@ int RunValidate(int argc, char** argv) {
     return 1;
   }
   if (IsCollectorConfig(*doc)) {
-    auto loaded = LoadCollectorConfig(path);
+    // Serve configs (a `storage:` section, the `store` exporter) are checked as serve reads
+    // them, with stores that are never written to: validation starts nothing.
+    auto cfg = config::DecodeCollectorConfig(*doc);
+    if (cfg.ok()) {
+      auto storage = DecodeStorageOptions(*doc, cfg->storage ? &*cfg->storage : nullptr);
+      if (!storage.ok()) {
+        std::fprintf(stderr, "%s\n", storage.status().message().c_str());
+        return 1;
+      }
+    }
+    static NoStore no_store;
+    auto loaded = BuildCollector(std::make_unique<config::Document>(std::move(*doc)),
+                                 process::Host{&no_store, &no_store, &no_store});
     if (!loaded.ok()) {
       std::fprintf(stderr, "%s\n", loaded.status().message().c_str());
       return 1;

@@ -15,6 +15,7 @@ struct Command {
 int RunCollect(int argc, char** argv);
 int RunProxy(int argc, char** argv);
 int RunScrape(int argc, char** argv);
+int RunServe(int argc, char** argv);
 int RunValidate(int argc, char** argv);
 int RunVersion(int argc, char** argv);
 

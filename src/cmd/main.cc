@@ -16,6 +16,7 @@ constexpr Command kCommands[] = {
     {"collect", "run an OpenTelemetry Collector configuration (receivers, processors, exporters)", RunCollect},
     {"proxy", "re-expose an upstream /metrics with normalized metric names", RunProxy},
     {"scrape", "scrape Prometheus targets from a config and print the samples", RunScrape},
+    {"serve", "run the pipelines with the embedded store and its read API", RunServe},
     {"validate", "check a configuration file and report errors with file:line", RunValidate},
     {"version", "print the version", RunVersion},
 };

@@ -208,6 +208,7 @@ Result<CollectorConfig> DecodeCollectorConfig(const Document& doc) {
   INFERMETRY_RETURN_IF_ERROR(
       DecodeSections(doc, top.Child("extensions"), "extensions", "extension", &cfg.extensions));
   YAML::Node service = top.Child("service");
+  if (YAML::Node st = top.Child("storage"); st.IsDefined() && !st.IsNull()) cfg.storage.emplace(st);
   INFERMETRY_RETURN_IF_ERROR(top.Finish());
   if (!service.IsDefined() || service.IsNull()) {
     return doc.ErrorAt(doc.root(), "service: missing (it lists the pipelines)");

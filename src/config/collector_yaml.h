@@ -11,6 +11,9 @@
 //     [...]}} telemetry:  {logs: {level, encoding, ...}, metrics: {...}, traces: {...}, resource:
 //     {...}}
 //
+// Besides the Collector's keys, a top-level `storage:` section configures the embedded store of
+// `infermetry serve` (cmd/serve_config.h); it is kept as a node here.
+//
 // This layer checks everything that needs no knowledge of component types: the top-level keys
 // (`connectors` is refused as not supported), id syntax, duplicate ids, pipeline names, that a
 // pipeline has receivers and exporters, that every id a pipeline or service.extensions lists is
@@ -22,6 +25,7 @@
 // process::Service, and metrics.address is decoded for whoever serves the self-metrics; the
 // Collector's other telemetry keys are accepted and ignored.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,6 +74,9 @@ struct CollectorConfig {
   std::vector<ComponentRef> service_extensions;
   std::vector<PipelineSection> pipelines;
   TelemetrySection telemetry;
+  // infermetry's own top-level `storage:` section (the embedded store of `infermetry serve`);
+  // empty when absent. Decoded by the serve command.
+  std::optional<YAML::Node> storage;
 };
 
 // The sections by kind, for lookups: FindComponent(cfg.exporters, "otlp/dash0").

@@ -3,6 +3,7 @@
 #include "export/debug_exporter.h"
 #include "export/otlp_grpc_exporter.h"
 #include "export/otlp_http_exporter.h"
+#include "export/store_exporter.h"
 #include "process/factory.h"
 
 namespace infermetry::process {
@@ -12,6 +13,7 @@ std::span<const ExporterFactory> Exporters() {
       {"otlp", &exporter::CreateOtlpGrpcExporter},
       {"otlphttp", &exporter::CreateOtlpHttpExporter},
       {"debug", &exporter::CreateDebugExporter},
+      {"store", &exporter::CreateStoreExporter},
   };
   return kExporters;
 }

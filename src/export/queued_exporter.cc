@@ -35,7 +35,7 @@ uint64_t Seed() {
 }  // namespace
 
 QueuedExporter::QueuedExporter(std::string id, HelperOptions options,
-                               std::unique_ptr<Sender> sender, FileEnv* env)
+                               std::unique_ptr<Sender> sender, Env* env)
     : id_(std::move(id)), options_(std::move(options)), sender_(std::move(sender)), env_(env) {
   for (Signal s : {Signal::kTraces, Signal::kMetrics, Signal::kLogs}) {
     SignalMetrics& m = MetricsFor(s);

@@ -49,7 +49,7 @@
 
 #include "common/self_metrics.h"
 #include "export/batch.h"
-#include "export/file_env.h"
+#include "common/env.h"
 #include "export/helper_options.h"
 #include "export/sending_queue.h"
 #include "process/component.h"
@@ -93,7 +93,7 @@ class QueuedExporter : public process::Exporter {
  public:
   // `env` (null: the default) is used by a persistent queue.
   QueuedExporter(std::string id, HelperOptions options, std::unique_ptr<Sender> sender,
-                 FileEnv* env = nullptr);
+                 Env* env = nullptr);
   ~QueuedExporter() override;
 
   Status ConsumeTraces(process::Traces&& batch) override;
@@ -132,7 +132,7 @@ class QueuedExporter : public process::Exporter {
   const std::string id_;
   const HelperOptions options_;
   std::unique_ptr<Sender> sender_;
-  FileEnv* env_;
+  Env* env_;
   bool batching_ = false;
   process::BatchOptions batch_options_;
 

@@ -41,7 +41,7 @@ constexpr char kLockName[] = "LOCK";
 }  // namespace
 
 SegmentLog::SegmentLog(Options options)
-    : options_(std::move(options)), env_(options_.env ? options_.env : DefaultFileEnv()) {}
+    : options_(std::move(options)), env_(options_.env ? options_.env : DefaultEnv()) {}
 
 SegmentLog::~SegmentLog() = default;
 

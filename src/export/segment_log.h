@@ -38,7 +38,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "export/file_env.h"
+#include "common/env.h"
 #include "export/queue_format.h"
 #include "process/telemetry.h"
 
@@ -52,7 +52,7 @@ class SegmentLog {
     std::string dir;
     // A new segment is started once the current one holds at least this many bytes.
     uint64_t segment_bytes = uint64_t{8} << 20;
-    FileEnv* env = nullptr;  // null: DefaultFileEnv()
+    Env* env = nullptr;  // null: DefaultEnv()
   };
 
   // Where a record is; enough to read it back and to account for it without reading it.
@@ -108,7 +108,7 @@ class SegmentLog {
   std::string SegmentPath(uint64_t first_seq) const;
 
   const Options options_;
-  FileEnv* env_;
+  Env* env_;
   std::unique_ptr<File> lock_;
 
   mutable std::mutex mu_;

@@ -28,7 +28,7 @@ std::vector<std::string> SegmentFiles(const std::string& dir) {
 
 std::unique_ptr<SegmentLog> OpenLog(const std::string& dir,
                                     std::vector<SegmentLog::RecordRef>* pending,
-                                    uint64_t segment_bytes = 8 << 20, FileEnv* env = nullptr) {
+                                    uint64_t segment_bytes = 8 << 20, Env* env = nullptr) {
   SegmentLog::Options o;
   o.dir = dir;
   o.segment_bytes = segment_bytes;
@@ -228,9 +228,10 @@ TEST(SegmentLogTest, ConcurrentAppendsShareSyncs) {
   EXPECT_EQ(pending.size(), static_cast<size_t>(kThreads * kPerThread));
 }
 
-// A FileEnv that records Append and Sync calls on segment files and can hold Sync until released.
-class GatedEnv : public FileEnv {
+// A Env that records Append and Sync calls on segment files and can hold Sync until released.
+class GatedEnv : public ForwardingEnv {
  public:
+  GatedEnv() : ForwardingEnv(DefaultEnv()) {}
   class GatedFile : public File {
    public:
     GatedFile(GatedEnv* env, std::unique_ptr<File> f, bool segment)
@@ -260,12 +261,6 @@ class GatedEnv : public FileEnv {
     if (!f.ok()) return f;
     return std::unique_ptr<File>(new GatedFile(this, std::move(*f), path.ends_with(".seg")));
   }
-  Status CreateDirs(const std::string& d) override { return base_->CreateDirs(d); }
-  Result<std::vector<std::string>> List(const std::string& d) override { return base_->List(d); }
-  Status Remove(const std::string& p) override { return base_->Remove(p); }
-  Status Rename(const std::string& a, const std::string& b) override { return base_->Rename(a, b); }
-  Status SyncDir(const std::string& d) override { return base_->SyncDir(d); }
-  Result<std::unique_ptr<File>> Lock(const std::string& p) override { return base_->Lock(p); }
 
   void Record(const std::string& e) {
     std::lock_guard<std::mutex> l(mu_);
@@ -292,7 +287,6 @@ class GatedEnv : public FileEnv {
   }
 
  private:
-  FileEnv* base_ = DefaultFileEnv();
   std::mutex mu_;
   std::condition_variable cv_;
   bool open_ = true;

@@ -13,7 +13,7 @@ std::unique_ptr<SendingQueue> SendingQueue::OpenMemory(const QueueOptions& optio
 }
 
 Result<std::unique_ptr<SendingQueue>> SendingQueue::OpenPersistent(const QueueOptions& options,
-                                                                   FileEnv* env) {
+                                                                   Env* env) {
   std::unique_ptr<SendingQueue> q(new SendingQueue(options));
   std::vector<SegmentLog::RecordRef> replay;
   SegmentLog::Options lo;

@@ -65,9 +65,9 @@ class SendingQueue {
 
   static std::unique_ptr<SendingQueue> OpenMemory(const QueueOptions& options);
   // Opens or creates options.dir and makes every unacknowledged entry found there available to
-  // Pop. `env` null means DefaultFileEnv().
+  // Pop. `env` null means DefaultEnv().
   static Result<std::unique_ptr<SendingQueue>> OpenPersistent(const QueueOptions& options,
-                                                              FileEnv* env = nullptr);
+                                                              Env* env = nullptr);
 
   ~SendingQueue();
 

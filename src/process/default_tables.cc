@@ -4,7 +4,7 @@
 namespace infermetry::process {
 
 ComponentTables DefaultTables() {
-  return ComponentTables{Receivers(), Processors(), Exporters(), Extensions()};
+  return ComponentTables{Receivers(), Processors(), Exporters(), Extensions(), Host{}};
 }
 
 Result<std::unique_ptr<Service>> Service::Build(const config::Document& doc) {

@@ -3,7 +3,7 @@
 //   receivers:  otlp, prometheus            (ingest/receivers.cc)
 //   processors: batch, resource, attributes, memory_limiter, filter, cumulativetodelta
 //                                           (process/processors.cc)
-//   exporters:  otlp, otlphttp, debug, ...  (export/exporters.cc)
+//   exporters:  otlp, otlphttp, debug, store (export/exporters.cc)
 //   extensions: health_check                (process/extensions.cc)
 // A factory decodes its component's YAML section itself (errors name file:line:column) and
 // builds the component. The pipeline graph (process/graph.h) calls the factories, only for
@@ -22,8 +22,19 @@
 #include "common/result.h"
 #include "config/yaml.h"
 #include "process/component.h"
+#include "storage/appender.h"
+#include "storage/span_appender.h"
 
 namespace infermetry::process {
+
+// What the running program lends to components beyond their YAML: the embedded stores under
+// `infermetry serve`. A null member means the program has none (the `store` exporter then
+// refuses to build, saying so). The pointees outlive the pipelines.
+struct Host {
+  storage::Appendable* metrics = nullptr;
+  storage::SpanAppender* spans = nullptr;
+  storage::LogAppender* logs = nullptr;
+};
 
 // What a factory is given.
 struct ComponentConfig {
@@ -31,6 +42,7 @@ struct ComponentConfig {
   YAML::Node node;              // the component's section (may be null: all defaults)
   std::string id;               // "otlp/dash0": type, optionally '/' and a name
   std::string where;            // "exporters.otlp/dash0", for messages
+  const Host* host = nullptr;   // never null when built by the graph
 };
 
 // Where a receiver delivers each signal; null for signals no pipeline takes from it.

@@ -98,7 +98,7 @@ inline const ExporterFactory kFakeExporters[] = {
 };
 
 inline ComponentTables Tables() {
-  return ComponentTables{kFakeReceivers, Processors(), kFakeExporters, Extensions()};
+  return ComponentTables{kFakeReceivers, Processors(), kFakeExporters, Extensions(), Host{}};
 }
 
 inline std::filesystem::path TestData() {

@@ -132,7 +132,7 @@ Status Graph::Assemble(const Document& doc, const CollectorConfig& cfg,
       continue;
     }
     const ExporterFactory* f = FindFactory(tables.exporters, ComponentType(s.id));
-    auto e = f->create(ComponentConfig{&doc, s.value, s.id, "exporters." + s.id});
+    auto e = f->create(ComponentConfig{&doc, s.value, s.id, "exporters." + s.id, &tables.host});
     INFERMETRY_RETURN_IF_ERROR(Created(e, "exporters." + s.id));
     exporters_.push_back(Owned<Exporter>{s.id, std::move(e).value()});
   }
@@ -145,7 +145,7 @@ Status Graph::Assemble(const Document& doc, const CollectorConfig& cfg,
   for (const ComponentRef& ref : cfg.service_extensions) {
     const ComponentSection& s = SectionOf(cfg.extensions, ref.id);
     const ExtensionFactory* f = FindFactory(tables.extensions, ComponentType(s.id));
-    auto e = f->create(ComponentConfig{&doc, s.value, s.id, "extensions." + s.id});
+    auto e = f->create(ComponentConfig{&doc, s.value, s.id, "extensions." + s.id, &tables.host});
     INFERMETRY_RETURN_IF_ERROR(Created(e, "extensions." + s.id));
     extensions_.push_back(Owned<Extension>{s.id, std::move(e).value()});
   }
@@ -183,7 +183,7 @@ Status Graph::BuildPipeline(const Document& doc, const CollectorConfig& cfg,
     const ComponentSection& s = SectionOf(cfg.processors, section.processors[i].id);
     const ProcessorFactory* f = FindFactory(tables.processors, ComponentType(s.id));
     auto created =
-        f->create(ComponentConfig{&doc, s.value, s.id, "processors." + s.id}, p.signal, next);
+        f->create(ComponentConfig{&doc, s.value, s.id, "processors." + s.id, &tables.host}, p.signal, next);
     INFERMETRY_RETURN_IF_ERROR(Created(created, "processors." + s.id));
     processors_.push_back(std::move(created).value());
     chain[i] = processors_.back().get();
@@ -253,7 +253,7 @@ Status Graph::BuildReceivers(const Document& doc, const CollectorConfig& cfg,
     outputs.metrics = out[static_cast<int>(Signal::kMetrics)];
     outputs.logs = out[static_cast<int>(Signal::kLogs)];
     const ReceiverFactory* f = FindFactory(tables.receivers, ComponentType(s.id));
-    auto r = f->create(ComponentConfig{&doc, s.value, s.id, "receivers." + s.id}, outputs);
+    auto r = f->create(ComponentConfig{&doc, s.value, s.id, "receivers." + s.id, &tables.host}, outputs);
     INFERMETRY_RETURN_IF_ERROR(Created(r, "receivers." + s.id));
     receivers_.push_back(OwnedReceiver{s.id, std::move(r).value(), outputs});
   }

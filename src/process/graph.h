@@ -42,6 +42,7 @@ struct ComponentTables {
   std::span<const ProcessorFactory> processors;
   std::span<const ExporterFactory> exporters;
   std::span<const ExtensionFactory> extensions;
+  Host host;  // handed to every factory
 };
 
 // Receivers(), Processors(), Exporters(), Extensions() (defined in default_tables.cc, so that

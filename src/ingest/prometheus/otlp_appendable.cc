@@ -244,11 +244,15 @@ class OtlpAppender : public storage::Appender {
       CopyAttributes(pt.first->labels, "le", dp->mutable_attributes());
       dp->set_time_unix_nano(ToNanos(pt.first->t_ms));
       dp->set_start_time_unix_nano(ToNanos(StartMs(f.md.family, key, pt.first->t_ms)));
+      std::sort(pt.buckets.begin(), pt.buckets.end());
       if (pt.stale) {
+        // The bounds stay, so that a store can mark each bucket series stale.
         dp->set_flags(pm::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+        for (const auto& b : pt.buckets) {
+          if (!std::isinf(b.first)) dp->add_explicit_bounds(b.first);
+        }
         continue;
       }
-      std::sort(pt.buckets.begin(), pt.buckets.end());
       double prev = 0;
       for (const auto& [bound, cum] : pt.buckets) {
         if (!std::isinf(bound)) dp->add_explicit_bounds(bound);
@@ -272,15 +276,15 @@ class OtlpAppender : public storage::Appender {
       CopyAttributes(pt.first->labels, "quantile", dp->mutable_attributes());
       dp->set_time_unix_nano(ToNanos(pt.first->t_ms));
       dp->set_start_time_unix_nano(ToNanos(StartMs(f.md.family, key, pt.first->t_ms)));
-      if (pt.stale) {
-        dp->set_flags(pm::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
-        continue;
-      }
+      if (pt.stale) dp->set_flags(pm::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      // A stale point keeps its quantiles (with the staleness marker as value), so that a store
+      // can mark each quantile series stale.
       for (const auto& [q, v] : pt.buckets) {
         auto* qv = dp->add_quantile_values();
         qv->set_quantile(q);
         qv->set_value(v);
       }
+      if (pt.stale) continue;
       dp->set_count(static_cast<uint64_t>(pt.count));
       dp->set_sum(pt.sum);
     }

@@ -1,4 +1,4 @@
-#include "export/file_env.h"
+#include "common/env.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace infermetry::exporter {
+namespace infermetry {
 namespace {
 
 Status ErrnoStatus(std::string_view op, const std::string& path, int err) {
@@ -75,7 +75,7 @@ class PosixFile : public File {
   std::atomic<uint64_t> size_;
 };
 
-class PosixEnv : public FileEnv {
+class PosixEnv : public Env {
  public:
   Result<std::unique_ptr<File>> Open(const std::string& path, bool create) override {
     int flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0);
@@ -104,23 +104,32 @@ class PosixEnv : public FileEnv {
   }
 
   Result<std::vector<std::string>> List(const std::string& dir) override {
-    DIR* d = ::opendir(dir.c_str());
-    if (d == nullptr) return ErrnoStatus("opendir", dir, errno);
-    std::vector<std::string> names;
-    while (struct dirent* e = ::readdir(d)) {
-      std::string name = e->d_name;
-      if (name == "." || name == "..") continue;
-      struct stat st;
-      std::string path = dir + "/" + name;
-      if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) names.push_back(std::move(name));
-    }
-    ::closedir(d);
-    return names;
+    return ListOfType(dir, /*dirs=*/false);
+  }
+  Result<std::vector<std::string>> ListDirs(const std::string& dir) override {
+    return ListOfType(dir, /*dirs=*/true);
   }
 
   Status Remove(const std::string& path) override {
     if (::unlink(path.c_str()) != 0) return ErrnoStatus("unlink", path, errno);
     return Status::Ok();
+  }
+
+  Status RemoveAll(const std::string& path) override {
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) {
+      return errno == ENOENT ? Status::Ok() : ErrnoStatus("stat", path, errno);
+    }
+    if (S_ISDIR(st.st_mode)) {
+      for (bool dirs : {false, true}) {
+        auto names = ListOfType(path, dirs);
+        if (!names.ok()) return names.status();
+        for (const std::string& n : *names) INFERMETRY_RETURN_IF_ERROR(RemoveAll(path + "/" + n));
+      }
+      if (::rmdir(path.c_str()) != 0) return ErrnoStatus("rmdir", path, errno);
+      return Status::Ok();
+    }
+    return Remove(path);
   }
 
   Status Rename(const std::string& from, const std::string& to) override {
@@ -152,13 +161,52 @@ class PosixEnv : public FileEnv {
     // The lock lives as long as this descriptor, which the returned File owns.
     return std::unique_ptr<File>(new PosixFile(path, fd, 0));
   }
+
+ private:
+  static Result<std::vector<std::string>> ListOfType(const std::string& dir, bool dirs) {
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) return ErrnoStatus("opendir", dir, errno);
+    std::vector<std::string> names;
+    while (struct dirent* e = ::readdir(d)) {
+      std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      struct stat st;
+      std::string path = dir + "/" + name;
+      if (::lstat(path.c_str(), &st) != 0) continue;
+      if (dirs ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)) names.push_back(std::move(name));
+    }
+    ::closedir(d);
+    return names;
+  }
 };
 
 }  // namespace
 
-FileEnv* DefaultFileEnv() {
+Result<std::string> ReadFile(Env* env, const std::string& path) {
+  auto f = env->Open(path, /*create=*/false);
+  if (!f.ok()) return f.status();
+  std::string data((*f)->Size(), '\0');
+  if (!data.empty()) INFERMETRY_RETURN_IF_ERROR((*f)->ReadAt(0, data.size(), data.data()));
+  return data;
+}
+
+Status WriteFileAtomic(Env* env, const std::string& path, std::string_view data) {
+  const std::string tmp = path + ".tmp";
+  {
+    auto f = env->Open(tmp, /*create=*/true);
+    if (!f.ok()) return f.status();
+    INFERMETRY_RETURN_IF_ERROR((*f)->Truncate(0));
+    INFERMETRY_RETURN_IF_ERROR((*f)->Append(data));
+    INFERMETRY_RETURN_IF_ERROR((*f)->Sync());
+  }
+  INFERMETRY_RETURN_IF_ERROR(env->Rename(tmp, path));
+  size_t slash = path.rfind('/');
+  return env->SyncDir(slash == std::string::npos ? "." : path.substr(0, slash));
+}
+
+Env* DefaultEnv() {
   static PosixEnv env;
   return &env;
 }
 
-}  // namespace infermetry::exporter
+}  // namespace infermetry

@@ -1,0 +1,79 @@
+#include "cmd/serve_config.h"
+
+#include "common/strconv.h"
+
+namespace infermetry::cmd {
+
+Result<uint64_t> ParseByteSize(std::string_view s) {
+  static constexpr std::pair<std::string_view, int> kUnits[] = {
+      {"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"TiB", 40}, {"KB", 10}, {"MB", 20},
+      {"GB", 30},  {"TB", 40},  {"PB", 50},  {"B", 0}};
+  int shift = 0;
+  std::string_view num = s;
+  for (const auto& [unit, sh] : kUnits) {
+    if (s.ends_with(unit)) {
+      num = s.substr(0, s.size() - unit.size());
+      shift = sh;
+      break;
+    }
+  }
+  int64_t n;
+  if (!ParseInt64(num, &n) || n < 0 || (shift > 0 && static_cast<uint64_t>(n) > (UINT64_MAX >> shift))) {
+    return InvalidArgument("\"" + std::string(s) + "\" is not a size (e.g. 0, 1048576, 512MB, 50GB)");
+  }
+  return static_cast<uint64_t>(n) << shift;
+}
+
+Result<StorageOptions> DecodeStorageOptions(const config::Document& doc, const YAML::Node* node) {
+  StorageOptions out;
+  if (node == nullptr) return out;
+  config::MapReader r(doc, *node, "storage");
+  INFERMETRY_RETURN_IF_ERROR(r.status());
+  INFERMETRY_RETURN_IF_ERROR(r.String("path", &out.path));
+  std::string sync = "always", size;
+  INFERMETRY_RETURN_IF_ERROR(r.String("wal_sync", &sync));
+  INFERMETRY_RETURN_IF_ERROR(r.Duration("retention_time", &out.retention_time));
+  INFERMETRY_RETURN_IF_ERROR(r.String("retention_size", &size));
+  INFERMETRY_RETURN_IF_ERROR(r.Duration("out_of_order_window", &out.out_of_order_window));
+  INFERMETRY_RETURN_IF_ERROR(r.Finish());
+  if (sync == "always") {
+    out.wal_sync = wal::SyncPolicy::kAlways;
+  } else if (sync == "batch") {
+    out.wal_sync = wal::SyncPolicy::kBatch;
+  } else {
+    return doc.ErrorAt(r.Child("wal_sync"), "storage.wal_sync: want always or batch, got \"" + sync + "\"");
+  }
+  if (!size.empty()) {
+    auto bytes = ParseByteSize(size);
+    if (!bytes.ok()) return doc.ErrorAt(r.Child("retention_size"), "storage.retention_size: " + bytes.status().message());
+    out.retention_size = *bytes;
+  }
+  if (out.path.empty()) return doc.ErrorAt(r.Child("path"), "storage.path: must not be empty");
+  return out;
+}
+
+std::string_view DefaultServeConfig() {
+  return R"(receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: 127.0.0.1:4317
+      http:
+        endpoint: 127.0.0.1:4318
+exporters:
+  store:
+service:
+  pipelines:
+    traces:
+      receivers: [otlp]
+      exporters: [store]
+    metrics:
+      receivers: [otlp]
+      exporters: [store]
+    logs:
+      receivers: [otlp]
+      exporters: [store]
+)";
+}
+
+}  // namespace infermetry::cmd

@@ -1,0 +1,44 @@
+#pragma once
+// The configuration of `infermetry serve`: a Collector configuration (receivers, processors,
+// exporters, pipelines; the `store` exporter writes into the embedded store) plus infermetry's
+// own top-level `storage:` section:
+//
+//   storage:
+//     path: data                 # directory of the stores (metrics/, traces/, logs/)
+//     wal_sync: always           # always: fdatasync before acknowledging (group commit);
+//                                # batch: write before acknowledging, fdatasync every second
+//     retention_time: 15d        # 0: keep forever
+//     retention_size: 0          # e.g. 50GB (units B, KB, MB, GB, TB: powers of 1024); 0: no limit
+//     out_of_order_window: 0s    # metrics: how far behind its newest sample a series accepts
+//
+// Without --config, serve runs DefaultServeConfig(): OTLP over gRPC (127.0.0.1:4317) and HTTP
+// (127.0.0.1:4318), every signal into the store.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "config/yaml.h"
+#include "tsdb/wal/wal.h"
+
+namespace infermetry::cmd {
+
+struct StorageOptions {
+  std::string path = "data";
+  wal::SyncPolicy wal_sync = wal::SyncPolicy::kAlways;
+  std::chrono::milliseconds retention_time = std::chrono::hours(24 * 15);
+  uint64_t retention_size = 0;
+  std::chrono::milliseconds out_of_order_window{0};
+};
+
+// Decodes `storage:` (absent: defaults). Errors name file:line:column.
+Result<StorageOptions> DecodeStorageOptions(const config::Document& doc, const YAML::Node* node);
+
+// "512MB" -> 536870912; plain integers are bytes.
+Result<uint64_t> ParseByteSize(std::string_view s);
+
+std::string_view DefaultServeConfig();
+
+}  // namespace infermetry::cmd

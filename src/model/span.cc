@@ -1,0 +1,112 @@
+#include "model/span.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "common/strconv.h"
+
+namespace infermetry::model {
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Doubles as OTLP/JSON prints them (shortest round-trip form), without the quotes that JSON
+// puts around the special values.
+void AppendDoubleText(std::string* out, double v) {
+  if (std::isnan(v)) {
+    out->append("NaN");
+    return;
+  }
+  if (std::isinf(v)) {
+    out->append(v > 0 ? "Infinity" : "-Infinity");
+    return;
+  }
+  if (v == 0) {
+    out->append(std::signbit(v) ? "-0.0" : "0");
+    return;
+  }
+  char buf[40];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  std::string_view t(buf, static_cast<size_t>(r.ptr - buf));
+  // Long digit runs without '.' or exponent would read back as an integer.
+  if (t.size() > 15 && t.find_first_of(".e") == std::string_view::npos) {
+    r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  }
+  out->append(buf, r.ptr);
+}
+
+}  // namespace
+
+std::string HexId(std::span<const uint8_t> id) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(id.size() * 2);
+  for (uint8_t b : id) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 15]);
+  }
+  return out;
+}
+
+bool ParseHexId(std::string_view hex, std::span<uint8_t> out) {
+  if (hex.size() != out.size() * 2) return false;
+  for (size_t i = 0; i < out.size(); ++i) {
+    int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return true;
+}
+
+std::optional<double> AttrValue::AsNumber() const {
+  switch (type) {
+    case Type::kInt:
+    case Type::kBool:
+      return static_cast<double>(i);
+    case Type::kDouble:
+      return d;
+    case Type::kString: {
+      double v;
+      if (ParseGoFloat(s, &v)) return v;
+      return std::nullopt;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string AttrValue::AsString() const {
+  switch (type) {
+    case Type::kEmpty:
+      return "";
+    case Type::kBool:
+      return i != 0 ? "true" : "false";
+    case Type::kInt:
+      return std::to_string(i);
+    case Type::kDouble: {
+      std::string out;
+      AppendDoubleText(&out, d);
+      return out;
+    }
+    case Type::kString:
+    case Type::kBytes:
+    case Type::kJson:
+      return s;
+  }
+  return "";
+}
+
+const AttrValue* FindAttr(const Attributes& attrs, std::string_view key) {
+  for (const Attribute& a : attrs) {
+    if (a.key == key) return &a.value;
+  }
+  return nullptr;
+}
+
+}  // namespace infermetry::model

@@ -1,0 +1,182 @@
+#include <algorithm>
+#include <tuple>
+
+#include "tsdb/block/block.h"
+#include "tsdb/block/merge.h"
+
+namespace infermetry::tsdb {
+namespace {
+
+class MergeIterator : public storage::SampleIterator {
+ public:
+  explicit MergeIterator(std::vector<std::unique_ptr<storage::SampleIterator>> its)
+      : its_(std::move(its)), valid_(its_.size(), false) {}
+
+  bool Next() override {
+    if (!init_) {
+      init_ = true;
+      for (size_t i = 0; i < its_.size(); ++i) valid_[i] = its_[i]->Next();
+    } else if (have_) {
+      for (size_t i = 0; i < its_.size(); ++i) {
+        if (valid_[i] && its_[i]->t() == t_) valid_[i] = its_[i]->Next();
+      }
+    }
+    return Pick();
+  }
+  bool Seek(int64_t t) override {
+    if (init_ && have_ && t_ >= t) return true;
+    if (init_ && !have_) return false;
+    for (size_t i = 0; i < its_.size(); ++i) {
+      if (!init_ || (valid_[i] && its_[i]->t() < t)) valid_[i] = its_[i]->Seek(t);
+    }
+    init_ = true;
+    return Pick();
+  }
+  int64_t t() const override { return t_; }
+  double v() const override { return v_; }
+  Status status() const override {
+    for (const auto& it : its_) {
+      if (!it->status().ok()) return it->status();
+    }
+    return Status::Ok();
+  }
+
+ private:
+  bool Pick() {
+    have_ = false;
+    for (size_t i = 0; i < its_.size(); ++i) {
+      if (!valid_[i]) continue;
+      int64_t t = its_[i]->t();
+      if (!have_ || t <= t_) {  // later iterators win ties
+        have_ = true;
+        t_ = t;
+        v_ = its_[i]->v();
+      }
+    }
+    if (!status().ok()) have_ = false;
+    return have_;
+  }
+
+  std::vector<std::unique_ptr<storage::SampleIterator>> its_;
+  std::vector<bool> valid_;
+  bool init_ = false, have_ = false;
+  int64_t t_ = 0;
+  double v_ = 0;
+};
+
+class MergedSeriesSet : public storage::SeriesSet {
+ public:
+  explicit MergedSeriesSet(std::vector<std::unique_ptr<storage::SeriesSet>> sets)
+      : sets_(std::move(sets)), valid_(sets_.size(), false) {}
+
+  bool Next() override {
+    if (!started_) {
+      started_ = true;
+      for (size_t i = 0; i < sets_.size(); ++i) valid_[i] = sets_[i]->Next();
+    } else {
+      for (size_t i : members_) valid_[i] = sets_[i]->Next();
+    }
+    members_.clear();
+    if (!status().ok()) return false;
+    const model::Labels* min = nullptr;
+    for (size_t i = 0; i < sets_.size(); ++i) {
+      if (valid_[i] && (min == nullptr || sets_[i]->labels() < *min)) min = &sets_[i]->labels();
+    }
+    if (min == nullptr) return false;
+    for (size_t i = 0; i < sets_.size(); ++i) {
+      if (valid_[i] && sets_[i]->labels() == *min) members_.push_back(i);
+    }
+    labels_ = *min;
+    return true;
+  }
+  const model::Labels& labels() const override { return labels_; }
+  std::unique_ptr<storage::SampleIterator> Samples() const override {
+    if (members_.size() == 1) return sets_[members_[0]]->Samples();
+    std::vector<std::unique_ptr<storage::SampleIterator>> its;
+    for (size_t i : members_) its.push_back(sets_[i]->Samples());
+    return std::make_unique<MergeIterator>(std::move(its));
+  }
+  Status status() const override {
+    for (const auto& s : sets_) {
+      if (!s->status().ok()) return s->status();
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::vector<std::unique_ptr<storage::SeriesSet>> sets_;
+  std::vector<bool> valid_;
+  std::vector<size_t> members_;
+  bool started_ = false;
+  model::Labels labels_;
+};
+
+template <typename F>
+Result<std::vector<std::string>> UnionStrings(
+    std::vector<std::unique_ptr<storage::Querier>>& qs, F f) {
+  std::vector<std::string> out;
+  for (auto& q : qs) {
+    auto r = f(*q);
+    if (!r.ok()) return r.status();
+    std::vector<std::string> merged;
+    std::set_union(out.begin(), out.end(), r->begin(), r->end(), std::back_inserter(merged));
+    out.swap(merged);
+  }
+  return out;
+}
+
+class MergedQuerier : public storage::Querier {
+ public:
+  explicit MergedQuerier(std::vector<std::unique_ptr<storage::Querier>> qs) : qs_(std::move(qs)) {}
+
+  std::unique_ptr<storage::SeriesSet> Select(const storage::SelectHints& hints,
+                                             std::span<const storage::Matcher> matchers) override {
+    std::vector<std::unique_ptr<storage::SeriesSet>> sets;
+    for (auto& q : qs_) sets.push_back(q->Select(hints, matchers));
+    return MergeSeriesSets(std::move(sets));
+  }
+  Result<std::vector<std::string>> LabelValues(
+      std::string_view name, std::span<const storage::Matcher> matchers) override {
+    return UnionStrings(qs_, [&](storage::Querier& q) { return q.LabelValues(name, matchers); });
+  }
+  Result<std::vector<std::string>> LabelNames(std::span<const storage::Matcher> matchers) override {
+    return UnionStrings(qs_, [&](storage::Querier& q) { return q.LabelNames(matchers); });
+  }
+  std::vector<storage::MetadataEntry> Metadata(std::string_view metric) override {
+    std::vector<storage::MetadataEntry> out;
+    for (auto& q : qs_) {
+      for (auto& e : q->Metadata(metric)) out.push_back(std::move(e));
+    }
+    auto key = [](const storage::MetadataEntry& e) {
+      return std::tie(e.metric, e.metadata.type, e.metadata.help, e.metadata.unit);
+    };
+    std::stable_sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return key(a) < key(b); });
+    out.erase(std::unique(out.begin(), out.end(),
+                          [&](const auto& a, const auto& b) { return key(a) == key(b); }),
+              out.end());
+    return out;
+  }
+
+ private:
+  std::vector<std::unique_ptr<storage::Querier>> qs_;
+};
+
+}  // namespace
+
+std::unique_ptr<storage::SampleIterator> MergeIterators(
+    std::vector<std::unique_ptr<storage::SampleIterator>> its) {
+  return std::make_unique<MergeIterator>(std::move(its));
+}
+
+std::unique_ptr<storage::SeriesSet> MergeSeriesSets(
+    std::vector<std::unique_ptr<storage::SeriesSet>> sets) {
+  return std::make_unique<MergedSeriesSet>(std::move(sets));
+}
+
+std::unique_ptr<storage::Querier> MergeQueriers(
+    std::vector<std::unique_ptr<storage::Querier>> queriers) {
+  if (queriers.size() == 1) return std::move(queriers[0]);
+  return std::make_unique<MergedQuerier>(std::move(queriers));
+}
+
+}  // namespace infermetry::tsdb
