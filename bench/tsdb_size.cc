@@ -83,6 +83,27 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "compact: %s\n", st.ToString().c_str());
     return 1;
   }
+  // Query time over the whole range: one series, and one histogram family across engines.
+  auto time_query = [&](const char* what, std::vector<infermetry::storage::Matcher> matchers) {
+    int64_t mint = VllmWorkload::kDefaultStartMs, maxt = mint + int64_t(steps) * interval_ms;
+    auto q0 = std::chrono::steady_clock::now();
+    auto q = (*db)->NewQuerier(mint, maxt);
+    uint64_t n = 0, series = 0;
+    auto set = (*q)->Select({mint, maxt}, matchers);
+    while (set->Next()) {
+      ++series;
+      auto it = set->Samples();
+      while (it->Next()) ++n;
+    }
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - q0).count();
+    std::printf("query_%s_ms %.2f (%llu series, %llu samples)\n", what, ms,
+                static_cast<unsigned long long>(series), static_cast<unsigned long long>(n));
+  };
+  using M = infermetry::storage::Matcher;
+  time_query("one_series", {*M::Make(M::Op::kEq, "__name__", "vllm:num_requests_running"),
+                            *M::Make(M::Op::kEq, "instance", "vllm-0:8000")});
+  time_query("one_family", {*M::Make(M::Op::kEq, "__name__", "vllm:e2e_request_latency_seconds_bucket")});
+
   auto stats = (*db)->Stats();
   std::printf("samples %llu\n", static_cast<unsigned long long>(samples));
   std::printf("series %zu\n", w.num_series());

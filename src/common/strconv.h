@@ -24,6 +24,11 @@ bool ParseInt64(std::string_view s, int64_t* out) noexcept;
 void AppendGoFloat(std::string* out, double v);
 std::string FormatGoFloat(double v);
 
+// Appends `v` as OTLP/JSON spells a double, without the quotes JSON puts around the special
+// values: "NaN", "Infinity", "-Infinity", "-0.0", otherwise the shortest form that reads back to
+// the same double, in exponent form where a long digit run would read back as an integer.
+void AppendOtlpDouble(std::string* out, double v);
+
 // Appends `s` as a JSON string literal: quotes, with \" \\ \n \r \t and \u00XX escapes for the
 // other control bytes. Bytes >= 0x80 are copied as they are (UTF-8 passes through).
 void AppendJsonString(std::string* out, std::string_view s);

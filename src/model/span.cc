@@ -1,6 +1,5 @@
 #include "model/span.h"
 
-#include <charconv>
 #include <cmath>
 
 #include "common/strconv.h"
@@ -14,31 +13,6 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-// Doubles as OTLP/JSON prints them (shortest round-trip form), without the quotes that JSON
-// puts around the special values.
-void AppendDoubleText(std::string* out, double v) {
-  if (std::isnan(v)) {
-    out->append("NaN");
-    return;
-  }
-  if (std::isinf(v)) {
-    out->append(v > 0 ? "Infinity" : "-Infinity");
-    return;
-  }
-  if (v == 0) {
-    out->append(std::signbit(v) ? "-0.0" : "0");
-    return;
-  }
-  char buf[40];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  std::string_view t(buf, static_cast<size_t>(r.ptr - buf));
-  // Long digit runs without '.' or exponent would read back as an integer.
-  if (t.size() > 15 && t.find_first_of(".e") == std::string_view::npos) {
-    r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
-  }
-  out->append(buf, r.ptr);
 }
 
 }  // namespace
@@ -91,7 +65,7 @@ std::string AttrValue::AsString() const {
       return std::to_string(i);
     case Type::kDouble: {
       std::string out;
-      AppendDoubleText(&out, d);
+      AppendOtlpDouble(&out, d);
       return out;
     }
     case Type::kString:

@@ -23,4 +23,41 @@ EngineMetrics::EngineMetrics(const char* kind) {
                .With({kind});
 }
 
+bool AppendGate::EnterAppend() {
+  std::unique_lock<std::mutex> l(mu_);
+  cv_.wait(l, [this] { return !cutting_ || closed_; });
+  if (closed_) return false;
+  ++appends_;
+  return true;
+}
+
+void AppendGate::LeaveAppend() {
+  std::lock_guard<std::mutex> l(mu_);
+  if (--appends_ == 0) cv_.notify_all();
+}
+
+bool AppendGate::EnterCut() {
+  std::unique_lock<std::mutex> l(mu_);
+  cv_.wait(l, [this] { return !cutting_ || closed_; });
+  if (closed_) return false;
+  cutting_ = true;  // from here on, new appends wait
+  cv_.wait(l, [this] { return appends_ == 0; });
+  return true;
+}
+
+void AppendGate::LeaveCut() {
+  std::lock_guard<std::mutex> l(mu_);
+  cutting_ = false;
+  cv_.notify_all();
+}
+
+bool AppendGate::Close() {
+  std::unique_lock<std::mutex> l(mu_);
+  if (closed_) return false;
+  closed_ = true;
+  cv_.notify_all();
+  cv_.wait(l, [this] { return appends_ == 0 && !cutting_; });
+  return true;
+}
+
 }  // namespace infermetry::spanstore

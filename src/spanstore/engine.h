@@ -3,12 +3,15 @@
 //
 //   Ingest(batch): one WAL record per batch, durable under the WAL's sync policy before it
 //   returns OK; then the batch joins the in-memory open part and is visible to every snapshot
-//   taken afterwards. Once the open part holds flush_rows rows (or is flush_interval old, via
-//   MaybeFlush), it is frozen (the WAL is Cut at that point) and written as one immutable part
-//   file; then the WAL segments before the cut are deleted, so replay covers unflushed data
-//   only. A part records that cut: on Open, WAL records in segments below the highest cut of
-//   any part are skipped (they are already in parts; this closes the window between a part's
-//   rename and the WAL truncation).
+//   taken afterwards. Concurrent ingests append to the WAL concurrently, so that they share
+//   its group commit; the open part then holds their batches in the order they finished.
+//   Once the open part holds flush_rows rows (or is flush_interval old, via MaybeFlush), it
+//   is frozen (the WAL is Cut at that point) and written as one immutable part file; then the
+//   WAL segments before the cut are deleted, so replay covers unflushed data only. A freeze
+//   waits for the ingests in flight and holds new ones back while it cuts, so the frozen rows
+//   are exactly the rows whose WAL records lie before the cut. A part records that cut: on
+//   Open, WAL records in segments below the highest cut of any part are skipped (they are
+//   already in parts; this closes the window between a part's rename and the WAL truncation).
 //
 //   Merge(): parts are grouped into time partitions by their min time (partition_ns); within a
 //   partition, small parts are merged into one sorted part (at most max_part_rows rows). The
@@ -23,14 +26,15 @@
 // queryable, still in the WAL) and is retried by the next flush. Open fails with kCorruption
 // naming the file when a part's header or footer is damaged.
 //
-// Thread-safety: all methods may be called concurrently. Ingests are serialized among
-// themselves; flushes, merges and retention are serialized among themselves; snapshots never
-// wait for disk I/O.
+// Thread-safety: all methods may be called concurrently. Ingests wait only for a freeze in
+// progress (one WAL cut); flushes, merges and retention are serialized among themselves;
+// snapshots never wait for disk I/O.
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cinttypes>
+#include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <functional>
@@ -76,6 +80,29 @@ struct EngineMetrics {
   selfmon::Gauge* bytes;
 };
 
+// Admits WAL appends concurrently with each other and a cut (WAL Cut plus freeze) alone: a cut
+// waits for the appends inside to leave, and appends arriving meanwhile wait for the cut, so a
+// steady stream of appends cannot starve it. Thread-safe.
+class AppendGate {
+ public:
+  // False once closed (the caller must not append).
+  bool EnterAppend();
+  void LeaveAppend();
+  // False once closed (the caller must not cut).
+  bool EnterCut();
+  void LeaveCut();
+  // Refuses every later entry and waits until no append or cut is inside. False when it was
+  // already closed.
+  bool Close();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int appends_ = 0;
+  bool cutting_ = false;
+  bool closed_ = false;
+};
+
 template <typename Codec>
 class Engine {
  public:
@@ -119,7 +146,8 @@ class Engine {
   std::string PartsDir() const { return options_.dir + "/parts"; }
   std::string PartPath(uint64_t seq) const;
   Status LoadParts(uint64_t* max_cut);
-  Status FreezeLocked();  // REQUIRES: append_mu_ held
+  // Moves the open part to frozen_ behind a WAL cut when it holds at least min_rows rows.
+  Status Freeze(size_t min_rows);
   Status FlushFrozen(bool wait);
   Result<std::shared_ptr<Part>> WriteRows(std::vector<const Item*> rows, PartInfo info);
   Status DropParts(const std::vector<std::shared_ptr<Part>>& victims);
@@ -129,7 +157,7 @@ class Engine {
   EngineOptions options_;
   EngineMetrics metrics_;
   std::unique_ptr<wal::Wal> wal_;
-  std::mutex append_mu_;       // WAL append + open part insert + freeze
+  AppendGate gate_;            // WAL append + open part insert vs. WAL cut + freeze
   std::mutex maintenance_mu_;  // flush, merge, retention
   mutable std::mutex mu_;      // the fields below
   std::vector<Chunk> open_;
@@ -139,7 +167,6 @@ class Engine {
   std::vector<std::shared_ptr<Part>> parts_;
   std::atomic<uint64_t> next_seq_{1};
   size_t replayed_rows_ = 0;
-  bool closed_ = false;
 };
 
 }  // namespace infermetry::spanstore

@@ -105,50 +105,60 @@ Status Engine<Codec>::Ingest(std::vector<Item> items) {
   if (items.empty()) return Status::Ok();
   const std::string rec = Codec::EncodeBatch(items);
   const size_t n = items.size();
+  // Appends are not serialized here: concurrent ingests share the WAL's group commit. The rows
+  // join the open part before LeaveAppend, so a freeze (which waits for the appends inside the
+  // gate) never cuts the WAL after a record whose rows are not yet in the open part.
+  if (!gate_.EnterAppend()) return Status(Code::kCancelled, "span store closed");
+  Status st = wal_->Append(rec);
   bool freeze = false;
-  {
-    std::lock_guard<std::mutex> al(append_mu_);
-    if (closed_) return Status(Code::kCancelled, "span store closed");
-    INFERMETRY_RETURN_IF_ERROR(wal_->Append(rec));
+  if (st.ok()) {
     auto chunk = std::make_shared<const std::vector<Item>>(std::move(items));
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      if (open_.empty()) open_since_ = Now();
-      open_.push_back(std::move(chunk));
-      open_rows_ += n;
-      freeze = open_rows_ >= options_.flush_rows;
-    }
-    if (freeze) {
-      Status st = FreezeLocked();
-      // The rows are durable in the WAL either way; a failed cut only delays the flush.
-      if (!st.ok()) {
-        log::Warn("spanstore: cannot cut the WAL", {{"dir", options_.dir}, {"err", st.ToString()}});
-        freeze = false;
-      }
-    }
+    std::lock_guard<std::mutex> l(mu_);
+    if (open_.empty()) open_since_ = Now();
+    open_.push_back(std::move(chunk));
+    open_rows_ += n;
+    freeze = open_rows_ >= options_.flush_rows;
   }
+  gate_.LeaveAppend();
+  INFERMETRY_RETURN_IF_ERROR(st);
   metrics_.ingested->Inc(static_cast<double>(n));
-  if (freeze) {
-    Status st = FlushFrozen(/*wait=*/false);
-    if (!st.ok())
-      log::Warn("spanstore: flush failed", {{"dir", options_.dir}, {"err", st.ToString()}});
+  if (!freeze) return Status::Ok();
+  // The rows are durable in the WAL either way; a failed cut only delays the flush.
+  st = Freeze(options_.flush_rows);
+  if (!st.ok()) {
+    if (st.code() != Code::kCancelled)
+      log::Warn("spanstore: cannot cut the WAL", {{"dir", options_.dir}, {"err", st.ToString()}});
+    return Status::Ok();
   }
+  st = FlushFrozen(/*wait=*/false);
+  if (!st.ok())
+    log::Warn("spanstore: flush failed", {{"dir", options_.dir}, {"err", st.ToString()}});
   return Status::Ok();
 }
 
 template <typename Codec>
-Status Engine<Codec>::FreezeLocked() {
+Status Engine<Codec>::Freeze(size_t min_rows) {
+  if (!gate_.EnterCut()) return Status(Code::kCancelled, "span store closed");
+  // No append is in flight now: every record before the cut has its rows in open_, and every
+  // later record lands in a segment >= the cut.
+  Status st;
+  bool due;
   {
     std::lock_guard<std::mutex> l(mu_);
-    if (open_.empty()) return Status::Ok();  // no new segment for nothing
+    due = !open_.empty() && open_rows_ >= min_rows;  // another ingest may have frozen already
   }
-  INFERMETRY_ASSIGN_OR_RETURN(uint64_t cut, wal_->Cut());
-  std::lock_guard<std::mutex> l(mu_);
-  if (open_.empty()) return Status::Ok();
-  frozen_.push_back(Frozen{std::move(open_), open_rows_, cut});
-  open_.clear();
-  open_rows_ = 0;
-  return Status::Ok();
+  if (due) {
+    Result<uint64_t> cut = wal_->Cut();
+    st = cut.status();
+    if (cut.ok()) {
+      std::lock_guard<std::mutex> l(mu_);
+      frozen_.push_back(Frozen{std::move(open_), open_rows_, *cut});
+      open_.clear();
+      open_rows_ = 0;
+    }
+  }
+  gate_.LeaveCut();
+  return st;
 }
 
 template <typename Codec>
@@ -209,11 +219,7 @@ Status Engine<Codec>::FlushFrozen(bool wait) {
 
 template <typename Codec>
 Status Engine<Codec>::Flush() {
-  {
-    std::lock_guard<std::mutex> al(append_mu_);
-    if (closed_) return Status(Code::kCancelled, "span store closed");
-    INFERMETRY_RETURN_IF_ERROR(FreezeLocked());
-  }
+  INFERMETRY_RETURN_IF_ERROR(Freeze(/*min_rows=*/1));
   return FlushFrozen(/*wait=*/true);
 }
 
@@ -325,11 +331,7 @@ Result<int> Engine<Codec>::ApplyRetention() {
 
 template <typename Codec>
 Status Engine<Codec>::Close() {
-  {
-    std::lock_guard<std::mutex> al(append_mu_);
-    if (closed_) return Status::Ok();
-    closed_ = true;
-  }
+  if (!gate_.Close()) return Status::Ok();
   // Unflushed rows stay in the WAL and are replayed by the next Open.
   return wal_ != nullptr ? wal_->Close() : Status::Ok();
 }

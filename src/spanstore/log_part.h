@@ -9,6 +9,7 @@
 #include "common/result.h"
 #include "model/span.h"
 #include "spanstore/attr_columns.h"
+#include "spanstore/granule.h"
 #include "spanstore/part_file.h"
 
 namespace infermetry::spanstore {
@@ -47,10 +48,9 @@ struct LogCodec {
   static Status DecodeBatch(std::string_view rec, std::vector<model::LogRecord>* out);
 };
 
-class LogGranule {
+class LogGranule : public GranuleReader {
  public:
-  LogGranule(const Part& part, size_t g) : part_(part), g_(g) {}
-  uint32_t rows() const { return part_.granules()[g_].rows; }
+  using GranuleReader::GranuleReader;
 
   // time, severity, service and body.
   Status LoadFilterColumns();
@@ -61,11 +61,6 @@ class LogGranule {
   Status Materialize(uint32_t row, model::LogRecord* out) const;
 
  private:
-  Status Corrupt(const std::string& what) const;
-  Status Ints(uint32_t column, std::vector<int64_t>* out);
-
-  const Part& part_;
-  size_t g_;
   bool filter_loaded_ = false, all_loaded_ = false;
   AttrStream body_;
   std::string trace_ids_, span_ids_, severity_text_raw_, severity_text_arena_;

@@ -226,20 +226,22 @@ bool DecodeLog(Decoder* d, model::LogRecord* r) {
   return d->ok();
 }
 
-std::string EncodeSpanBatch(const std::vector<model::Span>& spans) {
+namespace {
+template <typename T, typename F>
+std::string EncodeBatch(const std::vector<T>& items, uint8_t kind, F encode) {
   std::string out;
-  out.push_back(static_cast<char>(kSpanBatchRecord));
-  PutVarint(&out, spans.size());
-  for (const auto& s : spans) EncodeSpan(s, &out);
+  out.push_back(static_cast<char>(kind));
+  PutVarint(&out, items.size());
+  for (const T& it : items) encode(it, &out);
   return out;
 }
+}  // namespace
 
+std::string EncodeSpanBatch(const std::vector<model::Span>& spans) {
+  return EncodeBatch(spans, kSpanBatchRecord, EncodeSpan);
+}
 std::string EncodeLogBatch(const std::vector<model::LogRecord>& logs) {
-  std::string out;
-  out.push_back(static_cast<char>(kLogBatchRecord));
-  PutVarint(&out, logs.size());
-  for (const auto& r : logs) EncodeLog(r, &out);
-  return out;
+  return EncodeBatch(logs, kLogBatchRecord, EncodeLog);
 }
 
 namespace {

@@ -11,57 +11,6 @@
 
 namespace infermetry::spanstore {
 
-namespace {
-
-// A sorted dictionary: ids follow lexical order, so granule min/max ids bound lexical ranges.
-struct SortedDict {
-  std::map<std::string_view, uint32_t> ids;
-  std::vector<std::string> Finish() {
-    std::vector<std::string> out;
-    uint32_t i = 0;
-    for (auto& [s, id] : ids) {
-      id = i++;
-      out.emplace_back(s);
-    }
-    return out;
-  }
-};
-
-// Interns encoded strings (resources, scopes) in first-seen order.
-struct Interner {
-  std::map<std::string, uint32_t> ids;
-  std::vector<std::string> values;
-  uint32_t Id(std::string s) {
-    auto [it, added] = ids.emplace(std::move(s), static_cast<uint32_t>(values.size()));
-    if (added) values.push_back(it->first);
-    return it->second;
-  }
-};
-
-template <size_t N>
-void AppendId(std::string* out, const std::array<uint8_t, N>& id) {
-  out->append(reinterpret_cast<const char*>(id.data()), N);
-}
-
-void IntColumn(GranuleBuild* g, uint32_t column, const std::vector<int64_t>& v) {
-  std::string out;
-  EncodeInts(v, &out);
-  g->columns.emplace_back(column, std::move(out));
-}
-
-void StringColumn(GranuleBuild* g, uint32_t column, const std::vector<std::string_view>& v) {
-  std::string out;
-  EncodeStrings(v, &out);
-  g->columns.emplace_back(column, std::move(out));
-}
-
-std::pair<int64_t, int64_t> MinMax(const std::vector<int64_t>& v) {
-  auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-  return {*lo, *hi};
-}
-
-}  // namespace
-
 bool SpanCodec::Less(const model::Span& a, const model::Span& b) {
   return std::tie(a.service_name, a.name, a.start_ns) <
          std::tie(b.service_name, b.name, b.start_ns);
@@ -86,28 +35,7 @@ PartBuild SpanCodec::Build(const std::vector<const model::Span*>& rows) {
   b.dicts[kServices] = services.Finish();
   b.dicts[kNames] = names.Finish();
   AttrDictBuilder attr_dicts;
-  Interner resources, scopes;
-  std::vector<uint32_t> layout(rows.size()), resource(rows.size()), scope(rows.size());
-  b.min_time = INT64_MAX;
-  b.max_time = INT64_MIN;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const model::Span& s = *rows[i];
-    layout[i] = attr_dicts.Layout(s.attributes);
-    std::string enc;
-    EncodeAttributes(s.resource_attributes, &enc);
-    resource[i] = resources.Id(std::move(enc));
-    enc.clear();
-    PutString(&enc, s.scope_name);
-    PutString(&enc, s.scope_version);
-    scope[i] = scopes.Id(std::move(enc));
-    b.min_time = std::min(b.min_time, s.start_ns);
-    b.max_time = std::max(b.max_time, s.start_ns);
-    b.trace_ids.push_back(s.trace_id);
-  }
-  b.dicts[kKeys] = attr_dicts.keys();
-  b.dicts[kLayouts] = attr_dicts.layouts();
-  b.dicts[kResources] = std::move(resources.values);
-  b.dicts[kScopes] = std::move(scopes.values);
+  const RowDictIds ids = BuildRowDicts<SpanCodec>(rows, &attr_dicts, &b);
 
   for (size_t begin = 0; begin < rows.size(); begin += kGranuleRows) {
     size_t end = std::min(rows.size(), begin + kGranuleRows);
@@ -135,15 +63,15 @@ PartBuild SpanCodec::Build(const std::vector<const model::Span*>& rows) {
                                               static_cast<uint64_t>(s.start_ns)));
       status.push_back(s.status_code);
       status_msg.push_back(s.status_message);
-      res.push_back(resource[i]);
-      scp.push_back(scope[i]);
+      res.push_back(ids.resource[i]);
+      scp.push_back(ids.scope[i]);
       EncodeEventsLinks(s, &events_storage[i - begin]);
       events.push_back(events_storage[i - begin]);
       dropped_attrs.push_back(s.dropped_attributes_count);
       dropped_events.push_back(s.dropped_events_count);
       dropped_links.push_back(s.dropped_links_count);
       attrs.push_back(&s.attributes);
-      layouts.push_back(layout[i]);
+      layouts.push_back(ids.layout[i]);
     }
     g.columns.emplace_back(kTraceId, std::move(tids));
     g.columns.emplace_back(kSpanId, std::move(sids));
@@ -170,43 +98,7 @@ PartBuild SpanCodec::Build(const std::vector<const model::Span*>& rows) {
 }
 
 Status SpanCodec::ReadAll(const Part& part, std::vector<model::Span>* out) {
-  for (size_t g = 0; g < part.granules().size(); ++g) {
-    SpanGranule gr(part, g);
-    INFERMETRY_RETURN_IF_ERROR(gr.LoadAll());
-    for (uint32_t r = 0; r < gr.rows(); ++r) {
-      INFERMETRY_RETURN_IF_ERROR(gr.Materialize(r, &out->emplace_back()));
-    }
-  }
-  return Status::Ok();
-}
-
-Status SpanGranule::Corrupt(const std::string& what) const {
-  return Status(Code::kCorruption, "span store part " + part_.path() + ": granule " +
-                                       std::to_string(g_) + ": " + what);
-}
-
-Status SpanGranule::Ints(uint32_t column, std::vector<int64_t>* out) {
-  INFERMETRY_ASSIGN_OR_RETURN(auto raw, part_.ReadColumn(g_, column));
-  if (!raw) return Corrupt("missing column " + std::to_string(column));
-  Status st = DecodeInts(*raw, rows(), out);
-  return st.ok() ? st : Corrupt("column " + std::to_string(column) + ": " + st.message());
-}
-
-Status SpanGranule::Strings(uint32_t column, std::string* raw, std::string* arena,
-                            std::vector<std::string_view>* out) {
-  INFERMETRY_ASSIGN_OR_RETURN(auto col, part_.ReadColumn(g_, column));
-  if (!col) return Corrupt("missing column " + std::to_string(column));
-  *raw = std::move(*col);
-  Status st = DecodeStrings(*raw, rows(), out, arena);
-  return st.ok() ? st : Corrupt("column " + std::to_string(column) + ": " + st.message());
-}
-
-Status SpanGranule::Fixed(uint32_t column, size_t width, std::string* out) {
-  INFERMETRY_ASSIGN_OR_RETURN(auto col, part_.ReadColumn(g_, column));
-  if (!col) return Corrupt("missing column " + std::to_string(column));
-  *out = std::move(*col);
-  Status st = CheckFixed(*out, rows(), width);
-  return st.ok() ? st : Corrupt("column " + std::to_string(column) + ": " + st.message());
+  return ReadAllRows<SpanGranule>(part, out);
 }
 
 Status SpanGranule::LoadFilterColumns() {
@@ -217,13 +109,8 @@ Status SpanGranule::LoadFilterColumns() {
   INFERMETRY_RETURN_IF_ERROR(Ints(C::kService, &service));
   INFERMETRY_RETURN_IF_ERROR(Ints(C::kSpanName, &name));
   INFERMETRY_RETURN_IF_ERROR(Ints(C::kStatusCode, &status));
-  const auto& d = part_.dicts();
-  for (uint32_t r = 0; r < rows(); ++r) {
-    if (service[r] < 0 || static_cast<size_t>(service[r]) >= d[C::kServices].size() ||
-        name[r] < 0 || static_cast<size_t>(name[r]) >= d[C::kNames].size()) {
-      return Corrupt("dictionary id out of range");
-    }
-  }
+  INFERMETRY_RETURN_IF_ERROR(CheckIds(service, C::kServices));
+  INFERMETRY_RETURN_IF_ERROR(CheckIds(name, C::kNames));
   filter_loaded_ = true;
   return Status::Ok();
 }
@@ -265,13 +152,8 @@ Status SpanGranule::LoadAll() {
   INFERMETRY_RETURN_IF_ERROR(Ints(C::kDroppedAttrs, &dropped_attrs_));
   INFERMETRY_RETURN_IF_ERROR(Ints(C::kDroppedEvents, &dropped_events_));
   INFERMETRY_RETURN_IF_ERROR(Ints(C::kDroppedLinks, &dropped_links_));
-  const auto& d = part_.dicts();
-  for (uint32_t r = 0; r < rows(); ++r) {
-    if (resource_[r] < 0 || static_cast<size_t>(resource_[r]) >= d[C::kResources].size() ||
-        scope_[r] < 0 || static_cast<size_t>(scope_[r]) >= d[C::kScopes].size()) {
-      return Corrupt("dictionary id out of range");
-    }
-  }
+  INFERMETRY_RETURN_IF_ERROR(CheckIds(resource_, C::kResources));
+  INFERMETRY_RETURN_IF_ERROR(CheckIds(scope_, C::kScopes));
   all_loaded_ = true;
   return Status::Ok();
 }
@@ -297,14 +179,7 @@ Status SpanGranule::Materialize(uint32_t r, model::Span* s) const {
   s->status_message = std::string(status_msg_[r]);
   s->service_name = d[C::kServices][service[r]];
   attrs_.Materialize(r, d[C::kKeys], &s->attributes);
-  Decoder res(d[C::kResources][resource_[r]]);
-  Decoder scp(d[C::kScopes][scope_[r]]);
-  if (!DecodeAttributes(&res, &s->resource_attributes) || !res.done()) {
-    return Corrupt("malformed resource dictionary entry");
-  }
-  s->scope_name = std::string(scp.String());
-  s->scope_version = std::string(scp.String());
-  if (!scp.ok() || !scp.done()) return Corrupt("malformed scope dictionary entry");
+  INFERMETRY_RETURN_IF_ERROR(ReadOrigin(C::kResources, resource_[r], C::kScopes, scope_[r], s));
   if (!DecodeEventsLinks(events_[r], s)) return Corrupt("malformed events/links");
   s->dropped_attributes_count = static_cast<uint32_t>(dropped_attrs_[r]);
   s->dropped_events_count = static_cast<uint32_t>(dropped_events_[r]);

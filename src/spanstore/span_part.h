@@ -10,6 +10,7 @@
 #include "common/result.h"
 #include "model/span.h"
 #include "spanstore/attr_columns.h"
+#include "spanstore/granule.h"
 #include "spanstore/part_file.h"
 
 namespace infermetry::spanstore {
@@ -57,10 +58,9 @@ struct SpanCodec {
 };
 
 // One granule of a span part, decoded column by column.
-class SpanGranule {
+class SpanGranule : public GranuleReader {
  public:
-  SpanGranule(const Part& part, size_t g) : part_(part), g_(g) {}
-  uint32_t rows() const { return part_.granules()[g_].rows; }
+  using GranuleReader::GranuleReader;
 
   // The columns that searches filter on: start, duration, service, name, status.
   Status LoadFilterColumns();
@@ -81,14 +81,6 @@ class SpanGranule {
   size_t resource(uint32_t row) const { return static_cast<size_t>(resource_[row]); }
 
  private:
-  Status Corrupt(const std::string& what) const;
-  Status Ints(uint32_t column, std::vector<int64_t>* out);
-  Status Strings(uint32_t column, std::string* raw, std::string* arena,
-                 std::vector<std::string_view>* out);
-  Status Fixed(uint32_t column, size_t width, std::string* out);
-
-  const Part& part_;
-  size_t g_;
   bool filter_loaded_ = false, all_loaded_ = false, attrs_loaded_ = false, ids_loaded_ = false;
   std::string trace_ids_, span_ids_, parent_ids_;
   std::string trace_state_raw_, status_msg_raw_, events_raw_;

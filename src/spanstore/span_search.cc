@@ -7,6 +7,7 @@
 #include <set>
 
 #include "spanstore/coding.h"
+#include "spanstore/newest_rows.h"
 #include "spanstore/row_codec.h"
 #include "spanstore/span_store.h"
 
@@ -55,17 +56,6 @@ struct PartAttrCond {
   bool any_resource = false;
 };
 
-struct Candidate {
-  int64_t start;
-  size_t part;
-  uint32_t granule;
-  uint32_t row;
-};
-
-struct ByStartDesc {
-  bool operator()(const Candidate& a, const Candidate& b) const { return a.start > b.start; }
-};
-
 }  // namespace
 
 Result<std::vector<model::Span>> FindTraceIn(const Engine<SpanCodec>::Snapshot& snap,
@@ -95,34 +85,16 @@ Result<std::vector<model::Span>> FindTraceIn(const Engine<SpanCodec>::Snapshot& 
 
 Result<std::vector<model::Span>> SearchSpansIn(const Engine<SpanCodec>::Snapshot& snap,
                                                const storage::SpanQuery& q) {
-  std::vector<model::Span> out;
-  if (q.limit == 0) return out;
-  for (const auto& c : snap.memory) {
-    for (const auto& s : *c) {
-      if (Matches(s, q)) out.push_back(s);
-    }
-  }
-  std::sort(out.begin(), out.end(),
-            [](const model::Span& a, const model::Span& b) { return a.start_ns > b.start_ns; });
-  if (out.size() > q.limit) out.resize(q.limit);
-
-  // Newest parts first, so that the limit's threshold prunes older granules early.
-  std::vector<std::shared_ptr<Part>> parts = snap.parts;
-  std::sort(parts.begin(), parts.end(),
-            [](auto& a, auto& b) { return a->max_time() > b->max_time(); });
-  std::vector<Candidate> heap;  // min-heap on start: the limit newest candidates
-  auto threshold = [&]() -> int64_t {
-    int64_t t = INT64_MIN;
-    if (out.size() >= q.limit) t = out.back().start_ns;
-    if (heap.size() >= q.limit) t = std::max(t, heap.front().start);
-    return t;
-  };
+  if (q.limit == 0) return std::vector<model::Span>();
+  NewestRows<SpanCodec, SpanGranule> newest(snap, q.limit,
+                                            [&](const model::Span& s) { return Matches(s, q); });
+  const auto& parts = newest.parts();
   const int64_t dmin = q.min_duration_ns.value_or(INT64_MIN);
   const int64_t dmax = q.max_duration_ns.value_or(INT64_MAX);
   for (size_t pi = 0; pi < parts.size(); ++pi) {
     const Part& p = *parts[pi];
     if (p.max_time() < q.start_ns || p.min_time() > q.end_ns) continue;
-    if (p.max_time() < threshold()) continue;
+    if (p.max_time() < newest.Threshold()) continue;
     const auto& d = p.dicts();
     int64_t service = q.service.empty() ? -1 : SortedId(d[C::kServices], q.service);
     int64_t name = q.name.empty() ? -1 : SortedId(d[C::kNames], q.name);
@@ -152,7 +124,8 @@ Result<std::vector<model::Span>> SearchSpansIn(const Engine<SpanCodec>::Snapshot
       const auto& st = p.granules()[g].stats;
       if (st.size() < 5)
         return Status(Code::kCorruption, "span store part " + p.path() + ": missing statistics");
-      if (!Overlaps(st[C::kStatStart], std::max(q.start_ns, threshold()), q.end_ns)) continue;
+      const int64_t lo = std::max(q.start_ns, newest.Threshold());
+      if (!Overlaps(st[C::kStatStart], lo, q.end_ns)) continue;
       if (!Overlaps(st[C::kStatDuration], dmin, dmax)) continue;
       if (service >= 0 && !Overlaps(st[C::kStatService], service, service)) continue;
       if (name >= 0 && !Overlaps(st[C::kStatName], name, name)) continue;
@@ -162,7 +135,7 @@ Result<std::vector<model::Span>> SearchSpansIn(const Engine<SpanCodec>::Snapshot
       if (!q.attributes.empty()) INFERMETRY_RETURN_IF_ERROR(gr.LoadAll());
       for (uint32_t r = 0; r < gr.rows(); ++r) {
         int64_t start = gr.start[r];
-        if (start < q.start_ns || start > q.end_ns || start < threshold()) continue;
+        if (start < q.start_ns || start > q.end_ns || start < newest.Threshold()) continue;
         if (gr.duration[r] < dmin || gr.duration[r] > dmax) continue;
         if (service >= 0 && gr.service[r] != service) continue;
         if (name >= 0 && gr.name[r] != name) continue;
@@ -174,34 +147,11 @@ Result<std::vector<model::Span>> SearchSpansIn(const Engine<SpanCodec>::Snapshot
                (conds[i].any_resource && conds[i].resource_ok[gr.resource(r)]);
         }
         if (!ok) continue;
-        heap.push_back({start, pi, static_cast<uint32_t>(g), r});
-        std::push_heap(heap.begin(), heap.end(), ByStartDesc());
-        if (heap.size() > q.limit) {
-          std::pop_heap(heap.begin(), heap.end(), ByStartDesc());
-          heap.pop_back();
-        }
+        newest.Add(start, pi, g, r);
       }
     }
   }
-  // Materialize the candidates, one granule load each.
-  std::sort(heap.begin(), heap.end(), [](const Candidate& a, const Candidate& b) {
-    return std::tie(a.part, a.granule, a.row) < std::tie(b.part, b.granule, b.row);
-  });
-  for (size_t i = 0; i < heap.size();) {
-    SpanGranule gr(*parts[heap[i].part], heap[i].granule);
-    INFERMETRY_RETURN_IF_ERROR(gr.LoadAll());
-    size_t j = i;
-    for (; j < heap.size() && heap[j].part == heap[i].part && heap[j].granule == heap[i].granule;
-         ++j) {
-      INFERMETRY_RETURN_IF_ERROR(gr.Materialize(heap[j].row, &out.emplace_back()));
-    }
-    i = j;
-  }
-  std::stable_sort(out.begin(), out.end(), [](const model::Span& a, const model::Span& b) {
-    return a.start_ns > b.start_ns;
-  });
-  if (out.size() > q.limit) out.resize(q.limit);
-  return out;
+  return newest.Finish();
 }
 
 Result<std::vector<std::string>> SpanNamesIn(const Engine<SpanCodec>::Snapshot& snap,

@@ -32,6 +32,19 @@ Status MaintainEngine(E& e) {
   return e.ApplyRetention().status();
 }
 
+const Status& StatusOf(const Status& s) { return s; }
+template <typename T>
+Status StatusOf(const Result<T>& r) {
+  return r.status();
+}
+
+// Counts a corruption that `r` reports in the self-metrics of engine `e`.
+template <typename E, typename R>
+R Noted(E& e, R r) {
+  if (StatusOf(r).code() == Code::kCorruption) e.NoteCorruption();
+  return r;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SpanStore>> SpanStore::Open(const SpanStoreOptions& options) {
@@ -61,10 +74,8 @@ void SpanStore::BackgroundLoop() {
 }
 
 Status SpanStore::Maintain() {
-  Status a = MaintainEngine(*spans_);
-  if (a.code() == Code::kCorruption) spans_->NoteCorruption();
-  Status b = MaintainEngine(*logs_);
-  if (b.code() == Code::kCorruption) logs_->NoteCorruption();
+  Status a = Noted(*spans_, MaintainEngine(*spans_));
+  Status b = Noted(*logs_, MaintainEngine(*logs_));
   return a.ok() ? b : a;
 }
 
@@ -95,15 +106,11 @@ Status SpanStore::Flush() {
 }
 
 Result<std::vector<model::Span>> SpanStore::FindTrace(const model::TraceId& id) {
-  auto r = FindTraceIn(spans_->GetSnapshot(), id);
-  if (!r.ok() && r.status().code() == Code::kCorruption) spans_->NoteCorruption();
-  return r;
+  return Noted(*spans_, FindTraceIn(spans_->GetSnapshot(), id));
 }
 
 Result<std::vector<model::Span>> SpanStore::SearchSpans(const storage::SpanQuery& q) {
-  auto r = SearchSpansIn(spans_->GetSnapshot(), q);
-  if (!r.ok() && r.status().code() == Code::kCorruption) spans_->NoteCorruption();
-  return r;
+  return Noted(*spans_, SearchSpansIn(spans_->GetSnapshot(), q));
 }
 
 Result<std::vector<std::string>> SpanStore::Services() {
@@ -119,15 +126,11 @@ Result<std::vector<std::string>> SpanStore::Services() {
 }
 
 Result<std::vector<std::string>> SpanStore::SpanNames(const std::string& service) {
-  auto r = SpanNamesIn(spans_->GetSnapshot(), service);
-  if (!r.ok() && r.status().code() == Code::kCorruption) spans_->NoteCorruption();
-  return r;
+  return Noted(*spans_, SpanNamesIn(spans_->GetSnapshot(), service));
 }
 
 Result<std::vector<model::LogRecord>> SpanStore::SearchLogs(const storage::LogQuery& q) {
-  auto r = SearchLogsIn(logs_->GetSnapshot(), q);
-  if (!r.ok() && r.status().code() == Code::kCorruption) logs_->NoteCorruption();
-  return r;
+  return Noted(*logs_, SearchLogsIn(logs_->GetSnapshot(), q));
 }
 
 }  // namespace infermetry::spanstore

@@ -21,9 +21,7 @@ constexpr int64_t kSec = 1000000000;
 class SpanStoreTest : public ::testing::Test {
  protected:
   SpanStoreOptions Options() {
-    SpanStoreOptions o;
-    o.dir = dir_.path();
-    o.background = false;
+    SpanStoreOptions o = testing::ForegroundOptions(dir_.path());
     o.now_ns = [this] { return now_.load(); };
     return o;
   }

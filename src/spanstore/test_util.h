@@ -1,5 +1,6 @@
 #pragma once
-// Test fixtures of the span store: a temporary directory and spans/logs with every field set.
+// Test fixtures of the span store: a temporary directory, store options, and spans/logs with
+// every field set.
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "model/span.h"
+#include "spanstore/span_store.h"
 
 namespace infermetry::spanstore::testing {
 
@@ -24,6 +26,14 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// A store in `dir` without background work (tests flush, merge and apply retention).
+inline SpanStoreOptions ForegroundOptions(const std::string& dir) {
+  SpanStoreOptions o;
+  o.dir = dir;
+  o.background = false;
+  return o;
+}
 
 inline model::AttrValue Str(std::string s) {
   model::AttrValue v;

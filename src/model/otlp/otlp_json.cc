@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "common/strconv.h"
+
 namespace infermetry::otlp {
 namespace {
 
@@ -1545,27 +1547,10 @@ void AppendInt(std::string* out, T v) {
 }
 
 void AppendDouble(std::string* out, double v) {
-  if (std::isnan(v)) {
-    out->append("\"NaN\"");
-    return;
-  }
-  if (std::isinf(v)) {
-    out->append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-    return;
-  }
-  if (v == 0) {
-    out->append(std::signbit(v) ? "-0.0" : "0");
-    return;
-  }
-  char buf[40];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  std::string_view t(buf, static_cast<size_t>(r.ptr - buf));
-  // A long run of digits without '.' or exponent would read back as an integer, which may not
-  // fit 64 bits; spell such values in exponent form.
-  if (t.size() > 15 && t.find_first_of(".e") == std::string_view::npos) {
-    r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
-  }
-  out->append(buf, r.ptr);
+  bool quote = !std::isfinite(v);  // JSON has no literal for NaN and the infinities
+  if (quote) out->push_back('"');
+  AppendOtlpDouble(out, v);
+  if (quote) out->push_back('"');
 }
 
 void AppendHex(std::string* out, std::string_view bytes) {
