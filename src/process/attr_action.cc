@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "common/strconv.h"
+#include "process/client_info.h"
 
 namespace infermetry::process {
 namespace {
@@ -99,6 +100,28 @@ void Extract(const AttrAction& a, KeyValues* attrs) {
   }
 }
 
+// The value `from_context` names in the current client information, when there is one.
+bool ValueFromContext(const std::string& from_context, AnyValue* out) {
+  constexpr std::string_view kMetadata = "metadata.";
+  const ClientInfo* info = CurrentClientInfo();
+  if (info == nullptr) return false;
+  if (from_context == "client.address") {
+    out->set_string_value(info->address);
+    return true;
+  }
+  std::string_view key = from_context;
+  if (key.substr(0, kMetadata.size()) == kMetadata) key.remove_prefix(kMetadata.size());
+  std::vector<std::string_view> values = info->Get(key);
+  if (values.empty()) return false;
+  std::string joined(values[0]);
+  for (size_t i = 1; i < values.size(); ++i) {
+    joined += ';';
+    joined += values[i];
+  }
+  out->set_string_value(std::move(joined));
+  return true;
+}
+
 Result<AttrAction::Kind> ParseKind(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (s == "insert") return AttrAction::Kind::kInsert;
@@ -117,17 +140,21 @@ Result<AttrAction> DecodeOne(const config::Document& doc, const YAML::Node& node
   AttrAction a;
   config::MapReader r(doc, node, w);
   INFERMETRY_RETURN_IF_ERROR(r.status());
-  std::string action, pattern, converted_type, from_context;
+  std::string action, pattern, converted_type;
   INFERMETRY_RETURN_IF_ERROR(r.String("key", &a.key));
   INFERMETRY_RETURN_IF_ERROR(r.String("action", &action));
   INFERMETRY_RETURN_IF_ERROR(r.String("pattern", &pattern));
   INFERMETRY_RETURN_IF_ERROR(r.String("from_attribute", &a.from_attribute));
-  INFERMETRY_RETURN_IF_ERROR(r.String("from_context", &from_context));
+  INFERMETRY_RETURN_IF_ERROR(r.String("from_context", &a.from_context));
   INFERMETRY_RETURN_IF_ERROR(r.String("converted_type", &converted_type));
   YAML::Node value = r.Child("value");
   INFERMETRY_RETURN_IF_ERROR(r.Finish());
-  if (!from_context.empty()) {
-    return doc.ErrorAt(r.Child("from_context"), w + ".from_context: not supported");
+  if (a.from_context.rfind("auth.", 0) == 0) {
+    return doc.ErrorAt(r.Child("from_context"),
+                       w + ".from_context: auth.* is not supported (no authenticator sets it)");
+  }
+  if (a.from_context == "metadata.") {
+    return doc.ErrorAt(r.Child("from_context"), w + ".from_context: missing metadata key");
   }
   if (action.empty()) return doc.ErrorAt(node, w + ": missing action");
   auto kind = ParseKind(action);
@@ -149,15 +176,18 @@ Result<AttrAction> DecodeOne(const config::Document& doc, const YAML::Node& node
   const bool sets = a.kind == K::kInsert || a.kind == K::kUpdate || a.kind == K::kUpsert;
   if (sets) {
     if (a.key.empty()) return doc.ErrorAt(node, w + ": missing key");
-    if (a.has_value == !a.from_attribute.empty()) {
-      return doc.ErrorAt(node,
-                         w + ": " + action + " needs exactly one of value and from_attribute");
+    const int sources =
+        int{a.has_value} + int{!a.from_attribute.empty()} + int{!a.from_context.empty()};
+    if (sources != 1) {
+      return doc.ErrorAt(
+          node, w + ": " + action + " needs exactly one of value, from_attribute and from_context");
     }
     if (a.pattern)
       return doc.ErrorAt(r.Child("pattern"), w + ".pattern: not allowed with " + action);
   } else {
-    if (a.has_value || !a.from_attribute.empty()) {
-      return doc.ErrorAt(node, w + ": value and from_attribute are not allowed with " + action);
+    if (a.has_value || !a.from_attribute.empty() || !a.from_context.empty()) {
+      return doc.ErrorAt(
+          node, w + ": value, from_attribute and from_context are not allowed with " + action);
     }
   }
   if ((a.kind == K::kDelete || a.kind == K::kHash) && a.key.empty() && !a.pattern) {
@@ -305,6 +335,9 @@ void ApplyAttrActions(const std::vector<AttrAction>& actions, KeyValues* attrs) 
         if ((a.kind == K::kInsert && present) || (a.kind == K::kUpdate && !present)) break;
         if (a.has_value) {
           Set(attrs, a.key, a.value);
+        } else if (!a.from_context.empty()) {
+          AnyValue v;
+          if (ValueFromContext(a.from_context, &v)) Set(attrs, a.key, v);
         } else if (const KeyValue* from = Find(attrs, a.from_attribute)) {
           AnyValue copy = from->value();
           Set(attrs, a.key, copy);

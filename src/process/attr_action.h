@@ -11,9 +11,12 @@
 //     - {key: http.url, pattern: '^https?://(?P<host>[^/]+)', action: extract}
 //     - {key: http.status_code, converted_type: int, action: convert}
 //
+//     - {key: tenant, from_context: metadata.x-tenant, action: upsert}
+//
 //   insert   sets `key` if absent;  update  sets it if present;  upsert  sets it always; the new
-//            value is `value` or, with `from_attribute`, that attribute's value (nothing happens
-//            when it is absent)
+//            value is `value`, or with `from_attribute` that attribute's value, or with
+//            `from_context` a value of the request's client information (client_info.h);
+//            nothing happens when the source is absent
 //   delete   removes `key` and every key matching `pattern`
 //   hash     replaces the value of `key` and of keys matching `pattern` by the hex SHA-256 of
 //            its bytes: a string's UTF-8 bytes, a bool as one byte 0/1, an int64 or a double's
@@ -24,8 +27,18 @@
 //            cannot be converted is left as it is
 //
 // `value` keeps its YAML type: 42 is an int, 4.2 a double, true a bool, "42" (quoted) a string;
-// lists and mappings become array and kvlist values. Actions apply in order. `from_context`
-// is not supported.
+// lists and mappings become array and kvlist values. Actions apply in order.
+//
+// `from_context` (as in the Collector) reads CurrentClientInfo() (process/client_info.h), which
+// a receiver sets only for the synchronous part of the pipeline:
+//   metadata.<key>   the values of request metadata <key> (an HTTP header or gRPC metadata key,
+//                    compared case-insensitively; the otlp receiver fills it with
+//                    `include_metadata: true`), joined with ";" when there are several
+//   client.address   the peer's "ip:port" ("" when unknown, as the Collector sets it)
+//   <key>            any other name is looked up in the metadata as if prefixed (the
+//                    Collector's backward-compatible fallback)
+// The value is a string. With no client information, or no value for the key, insert, update
+// and upsert do nothing. `auth.*` is refused: infermetry has no authenticators that set it.
 
 #include <memory>
 #include <string>
@@ -54,6 +67,7 @@ struct AttrAction {
   bool has_value = false;
   AnyValue value;
   std::string from_attribute;
+  std::string from_context;  // as written, e.g. "metadata.authorization"; empty when not given
   Type converted_type = Type::kString;
 };
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "process/attr_action.h"
+#include "process/client_info.h"
 #include "process/process_test_util.h"
 
 namespace infermetry::process {
@@ -106,6 +107,83 @@ TEST(AttrActionTest, ExtractAndConvert) {
   EXPECT_EQ(FindAttr(a, "bad")->string_value(), "x");
 }
 
+TEST(AttrActionTest, FromContextReadsClientMetadata) {
+  YamlConfig y(R"(
+- {key: auth, from_context: metadata.authorization, action: upsert}
+- {key: stream, from_context: metadata.X-P-Stream, action: insert}
+- {key: kept, from_context: metadata.x-p-stream, action: insert}
+- {key: multi, from_context: metadata.x-multi, action: upsert}
+- {key: absent, from_context: metadata.nope, action: upsert}
+- {key: present, from_context: metadata.nope, action: upsert}
+- {key: dataset, from_context: dash0-dataset, action: insert}
+- {key: peer, from_context: client.address, action: insert}
+- {key: present, from_context: metadata.x-p-stream, action: update}
+)");
+  auto actions = Decode(y);
+  ASSERT_TRUE(actions.ok()) << actions.status().ToString();
+  ClientInfo info;
+  info.address = "127.0.0.1:5000";
+  info.AddMetadata("Authorization", "Basic YWRtaW46YWRtaW4=");
+  info.AddMetadata("X-P-Stream", "vLLMmetrics");
+  info.AddMetadata("x-multi", "a");
+  info.AddMetadata("X-Multi", "b");
+  info.AddMetadata("dash0-dataset", "vllm-e2e");
+  KeyValues a = Attrs({{"kept", "old"}, {"present", "p"}});
+  {
+    ClientInfoScope scope(&info);
+    ApplyAttrActions(*actions, &a);
+  }
+  EXPECT_EQ(FindAttr(a, "auth")->string_value(), "Basic YWRtaW46YWRtaW4=");
+  EXPECT_EQ(FindAttr(a, "stream")->string_value(), "vLLMmetrics");
+  EXPECT_EQ(FindAttr(a, "kept")->string_value(), "old");          // insert keeps what is there
+  EXPECT_EQ(FindAttr(a, "multi")->string_value(), "a;b");         // every value, joined with ';'
+  EXPECT_EQ(FindAttr(a, "absent"), nullptr);                      // no such metadata: nothing
+  EXPECT_EQ(FindAttr(a, "dataset")->string_value(), "vllm-e2e");  // bare key: metadata
+  EXPECT_EQ(FindAttr(a, "peer")->string_value(), "127.0.0.1:5000");
+  EXPECT_EQ(FindAttr(a, "present")->string_value(), "vLLMmetrics");
+
+  // Outside any scope (no client information) every from_context action does nothing.
+  EXPECT_EQ(CurrentClientInfo(), nullptr);
+  KeyValues b = Attrs({{"present", "p"}});
+  ApplyAttrActions(*actions, &b);
+  ASSERT_EQ(b.size(), 1);
+  EXPECT_EQ(FindAttr(b, "present")->string_value(), "p");
+
+  // A scope without metadata (a receiver without include_metadata) likewise.
+  ClientInfo bare;
+  bare.address = "10.0.0.1:1";
+  KeyValues c;
+  {
+    ClientInfoScope scope(&bare);
+    ApplyAttrActions(*actions, &c);
+  }
+  ASSERT_EQ(c.size(), 1);
+  EXPECT_EQ(FindAttr(c, "peer")->string_value(), "10.0.0.1:1");
+}
+
+TEST(AttrActionTest, ClientInfoScopesNest) {
+  ClientInfo outer, inner;
+  outer.AddMetadata("K", "outer");
+  inner.AddMetadata("k", "inner");
+  EXPECT_EQ(CurrentClientInfo(), nullptr);
+  {
+    ClientInfoScope a(&outer);
+    EXPECT_EQ(CurrentClientInfo()->Get("k").at(0), "outer");
+    {
+      ClientInfoScope b(&inner);
+      EXPECT_EQ(CurrentClientInfo(), &inner);
+      {
+        ClientInfoScope none(nullptr);
+        EXPECT_EQ(CurrentClientInfo(), nullptr);
+      }
+      EXPECT_EQ(CurrentClientInfo(), &inner);
+    }
+    EXPECT_EQ(CurrentClientInfo(), &outer);
+  }
+  EXPECT_EQ(CurrentClientInfo(), nullptr);
+  EXPECT_EQ(outer.metadata[0].first, "k");  // keys are lower-cased
+}
+
 TEST(AttrActionTest, ConfigErrors) {
   auto error = [](const std::string& yaml) {
     YamlConfig y(yaml);
@@ -116,9 +194,19 @@ TEST(AttrActionTest, ConfigErrors) {
             "test.yaml:1:30: actions[0].action: unknown action \"replace\" (expected insert, "
             "update, upsert, delete, hash, extract or convert)");
   EXPECT_EQ(error("- {key: a, action: insert}\n"),
-            "test.yaml:1:3: actions[0]: insert needs exactly one of value and from_attribute");
+            "test.yaml:1:3: actions[0]: insert needs exactly one of value, from_attribute and "
+            "from_context");
   EXPECT_EQ(error("- {key: a, value: 1, from_attribute: b, action: upsert}\n"),
-            "test.yaml:1:3: actions[0]: upsert needs exactly one of value and from_attribute");
+            "test.yaml:1:3: actions[0]: upsert needs exactly one of value, from_attribute and "
+            "from_context");
+  EXPECT_EQ(error("- {key: a, from_attribute: b, from_context: metadata.b, action: upsert}\n"),
+            "test.yaml:1:3: actions[0]: upsert needs exactly one of value, from_attribute and "
+            "from_context");
+  EXPECT_EQ(error("- {key: a, from_context: metadata.b, action: delete}\n"),
+            "test.yaml:1:3: actions[0]: value, from_attribute and from_context are not allowed "
+            "with delete");
+  EXPECT_EQ(error("- {key: a, from_context: 'metadata.', action: insert}\n"),
+            "test.yaml:1:26: actions[0].from_context: missing metadata key");
   EXPECT_EQ(error("- {action: delete}\n"),
             "test.yaml:1:3: actions[0]: delete needs key or pattern");
   EXPECT_EQ(error("- {key: a, pattern: '(', action: delete}\n"),
@@ -128,7 +216,8 @@ TEST(AttrActionTest, ConfigErrors) {
   EXPECT_EQ(error("- {key: a, action: convert, converted_type: bytes}\n"),
             "test.yaml:1:45: actions[0].converted_type: expected int, double or string");
   EXPECT_EQ(error("- {key: a, from_context: auth.x, action: insert}\n"),
-            "test.yaml:1:26: actions[0].from_context: not supported");
+            "test.yaml:1:26: actions[0].from_context: auth.* is not supported (no authenticator "
+            "sets it)");
   EXPECT_EQ(error("- {key: a, value: 1, action: upsert, extra: 1}\n"),
             "test.yaml:1:38: unknown field \"extra\" in actions[0]");
 }
@@ -161,6 +250,32 @@ TEST(AttributesProcessorTest, AppliesToSpansPointsAndLogRecords) {
   EXPECT_EQ(FindAttr(next.logs[0].resource_logs(0).scope_logs(0).log_records(0).attributes(), "env")
                 ->string_value(),
             "prod");
+}
+
+TEST(AttributesProcessorTest, FromContextOnEveryItem) {
+  YamlConfig y("actions: [{key: tenant, from_context: metadata.x-tenant, action: insert}]\n",
+               "attributes");
+  RecordingConsumer next;
+  auto p = CreateAttributesProcessor(y.cfg, Signal::kTraces, &next);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  ClientInfo info;
+  info.AddMetadata("X-Tenant", "t1");
+  {
+    ClientInfoScope scope(&info);
+    ASSERT_TRUE((*p)->ConsumeTraces(testing::MakeTraces(1, 1, 2)).ok());
+    ASSERT_TRUE((*p)->ConsumeMetrics(testing::MakeSums({"m"}, 2)).ok());
+  }
+  ASSERT_TRUE((*p)->ConsumeTraces(testing::MakeTraces(1, 1, 1)).ok());  // no client information
+  for (const auto& span : next.traces[0].resource_spans(0).scope_spans(0).spans()) {
+    EXPECT_EQ(FindAttr(span.attributes(), "tenant")->string_value(), "t1");
+  }
+  for (const auto& dp :
+       next.metrics[0].resource_metrics(0).scope_metrics(0).metrics(0).sum().data_points()) {
+    EXPECT_EQ(FindAttr(dp.attributes(), "tenant")->string_value(), "t1");
+  }
+  EXPECT_EQ(
+      FindAttr(next.traces[1].resource_spans(0).scope_spans(0).spans(0).attributes(), "tenant"),
+      nullptr);
 }
 
 TEST(AttributesProcessorTest, IncludeExcludeSelectItems) {

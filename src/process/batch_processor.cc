@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "common/self_metrics.h"
+#include "process/client_info.h"
 #include "process/split.h"
 
 namespace infermetry::process {
@@ -195,6 +196,9 @@ class BatchProcessor final : public Processor {
     m_.send_size->Observe(static_cast<double>(n));
     if (trigger == Trigger::kSize) m_.size_trigger->Inc();
     if (trigger == Trigger::kTimeout) m_.timeout_trigger->Inc();
+    // A held batch merges requests of many clients: like the Collector's batch processor without
+    // metadata_keys, it goes on with no client information, even on a receiver's thread.
+    ClientInfoScope no_client(nullptr);
     Status st = SendTo(next_, std::move(b));
     if (st.ok()) return;
     m_.failed->Inc();

@@ -17,10 +17,12 @@
 // they were formed: one send happens at a time. A downstream error on such a send cannot reach
 // the sender any more; it is logged and counted (infermetry_processor_batch_send_failed_total,
 // infermetry_processor_batch_send_failed_items_total). Shutdown stops the flush thread and sends
-// what is held; later Consume calls get kUnavailable.
+// what is held; later Consume calls get kUnavailable. Held batches are sent with no client
+// information (client_info.h), even when a Consume call sends them.
 //
 // Pass-through mode (batch_options.h, set by the graph in pipelines with a durable exporter):
-// each request goes straight to the next consumer, whose Status is returned; nothing is held.
+// each request goes straight to the next consumer, whose Status is returned; nothing is held,
+// and the caller's client information stays visible downstream.
 //
 // Self-metrics, labelled by processor id: infermetry_processor_batch_batch_send_size
 // (histogram of items per sent batch), infermetry_processor_batch_batch_size_trigger_send_total,

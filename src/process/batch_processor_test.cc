@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "common/self_metrics.h"
+#include "process/client_info.h"
 #include "process/process_test_util.h"
 #include "process/split.h"
 
@@ -213,6 +216,46 @@ TEST(BatchProcessorTest, PassThroughHoldsNothingAndReturnsDownstreamStatus) {
   EXPECT_EQ(st.code(), Code::kUnavailable);
   ASSERT_TRUE(p->Shutdown(1s).ok());
   EXPECT_EQ(next.Batches(), 2u);
+}
+
+// Records whether each batch arrived with client information.
+class ClientRecorder : public Consumer {
+ public:
+  Status ConsumeTraces(Traces&&) override {
+    std::lock_guard<std::mutex> l(mu);
+    const ClientInfo* c = CurrentClientInfo();
+    seen.push_back(c != nullptr ? static_cast<int>(c->Get("k").size()) : -1);
+    return Status::Ok();
+  }
+  std::mutex mu;
+  std::vector<int> seen;  // values of "k" seen; -1: no client information
+};
+
+TEST(BatchProcessorTest, HeldBatchesCarryNoClientInfo) {
+  ClientInfo info;
+  info.AddMetadata("k", "v");
+  ClientRecorder next;
+  BatchOptions o{.send_batch_size = 2, .send_batch_max_size = 0, .timeout = 1h};
+  auto p = NewBatchProcessor("batch/client", Signal::kTraces, o, &next);
+  ASSERT_TRUE(p->Start().ok());
+  {
+    ClientInfoScope scope(&info);
+    ASSERT_TRUE(p->ConsumeTraces(MakeTraces(1, 1, 1)).ok());
+    ASSERT_TRUE(p->ConsumeTraces(MakeTraces(1, 1, 1)).ok());  // size trigger: sent on this thread
+  }
+  ASSERT_TRUE(p->Shutdown(1s).ok());
+  EXPECT_EQ(next.seen, (std::vector<int>{-1}));
+
+  ClientRecorder direct;
+  auto pass = NewBatchProcessor("batch/client_pass", Signal::kTraces, o, &direct);
+  pass->SetPassThrough();
+  ASSERT_TRUE(pass->Start().ok());
+  {
+    ClientInfoScope scope(&info);
+    ASSERT_TRUE(pass->ConsumeTraces(MakeTraces(1, 1, 1)).ok());
+  }
+  ASSERT_TRUE(pass->Shutdown(1s).ok());
+  EXPECT_EQ(direct.seen, (std::vector<int>{1}));
 }
 
 TEST(BatchProcessorTest, DownstreamErrorIsCountedNotReturned) {

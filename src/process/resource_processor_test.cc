@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "process/attr_action.h"
+#include "process/client_info.h"
 #include "process/process_test_util.h"
 
 namespace infermetry::process {
@@ -43,6 +44,41 @@ TEST(ResourceProcessorTest, AppliesToEveryResource) {
   EXPECT_NE(
       FindAttr(next.logs[0].resource_logs(0).resource().attributes(), "deployment.environment"),
       nullptr);
+}
+
+// The guides' exporter headers, copied into resource attributes by a receiving infermetry.
+TEST(ResourceProcessorTest, FromContextCopiesHeadersIntoTheResource) {
+  YamlConfig y(R"(attributes:
+  - {key: http.authorization, from_context: metadata.authorization, action: upsert}
+  - {key: dash0.dataset, from_context: metadata.dash0-dataset, action: insert}
+  - {key: parseable.stream, from_context: metadata.x-p-stream, action: upsert}
+)",
+               "resource");
+  RecordingConsumer next;
+  auto p = CreateResourceProcessor(y.cfg, Signal::kMetrics, &next);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  ClientInfo info;
+  info.AddMetadata("Authorization", "Bearer auth_test_token");
+  info.AddMetadata("Dash0-Dataset", "vllm-e2e");
+  {
+    ClientInfoScope scope(&info);
+    ASSERT_TRUE((*p)->ConsumeMetrics(testing::MakeSums({"m"}, 1)).ok());
+    ASSERT_TRUE((*p)->ConsumeTraces(testing::MakeTraces(2, 1, 1)).ok());
+  }
+  const auto& attrs = next.metrics[0].resource_metrics(0).resource().attributes();
+  EXPECT_EQ(FindAttr(attrs, "http.authorization")->string_value(), "Bearer auth_test_token");
+  EXPECT_EQ(FindAttr(attrs, "dash0.dataset")->string_value(), "vllm-e2e");
+  EXPECT_EQ(FindAttr(attrs, "parseable.stream"), nullptr);  // header absent: nothing
+  for (int r = 0; r < 2; ++r) {
+    EXPECT_EQ(FindAttr(next.traces[0].resource_spans(r).resource().attributes(), "dash0.dataset")
+                  ->string_value(),
+              "vllm-e2e");
+  }
+  // Without client information (e.g. data from the prometheus receiver) nothing is set.
+  ASSERT_TRUE((*p)->ConsumeMetrics(testing::MakeSums({"m"}, 1)).ok());
+  const auto& plain = next.metrics[1].resource_metrics(0).resource().attributes();
+  EXPECT_EQ(FindAttr(plain, "http.authorization"), nullptr);
+  EXPECT_EQ(FindAttr(plain, "dash0.dataset"), nullptr);
 }
 
 TEST(ResourceProcessorTest, NeedsAttributes) {

@@ -60,7 +60,7 @@ bool ExportHandler::Accepts(process::Signal signal) const {
 
 template <typename Batch>
 ExportOutcome ExportHandler::Deliver(Batch&& batch, process::Consumer* consumer,
-                                     const Counters& counters) {
+                                     const Counters& counters, const process::ClientInfo* client) {
   ExportOutcome out;
   Rejections rejected = RemoveInvalid(&batch);
   out.rejected = rejected.count;
@@ -69,7 +69,10 @@ ExportOutcome ExportHandler::Deliver(Batch&& batch, process::Consumer* consumer,
   int64_t items = process::CountItems(batch);
   // Nothing left of a batch that had items: there is nothing to deliver.
   if (items == 0 && out.rejected > 0) return out;
-  out.status = Consume(consumer, std::move(batch));
+  {
+    process::ClientInfoScope scope(client);
+    out.status = Consume(consumer, std::move(batch));
+  }
   if (out.status.ok()) {
     counters.accepted->Inc(static_cast<double>(items));
   } else {
@@ -78,14 +81,14 @@ ExportOutcome ExportHandler::Deliver(Batch&& batch, process::Consumer* consumer,
   return out;
 }
 
-ExportOutcome ExportHandler::Export(process::Traces&& batch) {
-  return Deliver(std::move(batch), outputs_.traces, spans_);
+ExportOutcome ExportHandler::Export(process::Traces&& batch, const process::ClientInfo* client) {
+  return Deliver(std::move(batch), outputs_.traces, spans_, client);
 }
-ExportOutcome ExportHandler::Export(process::Metrics&& batch) {
-  return Deliver(std::move(batch), outputs_.metrics, points_);
+ExportOutcome ExportHandler::Export(process::Metrics&& batch, const process::ClientInfo* client) {
+  return Deliver(std::move(batch), outputs_.metrics, points_, client);
 }
-ExportOutcome ExportHandler::Export(process::Logs&& batch) {
-  return Deliver(std::move(batch), outputs_.logs, records_);
+ExportOutcome ExportHandler::Export(process::Logs&& batch, const process::ClientInfo* client) {
+  return Deliver(std::move(batch), outputs_.logs, records_, client);
 }
 
 int GrpcCodeFor(const Status& status) {

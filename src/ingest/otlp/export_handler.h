@@ -12,6 +12,11 @@
 // refused by the consumer. Requests that cannot be decoded are not counted (their items are
 // unknown).
 //
+// Client information: Export shows `client` (may be null) to the pipeline through a
+// process::ClientInfoScope for the duration of the Consume call, so processors that run on the
+// calling thread read it (attr_action.h's from_context); see process/client_info.h for what does
+// not carry it.
+//
 // Thread-safety: Export may be called concurrently (the consumers are thread-safe).
 
 #include <chrono>
@@ -21,6 +26,7 @@
 #include "common/self_metrics.h"
 #include "common/status.h"
 #include "google/rpc/status.pb.h"
+#include "process/client_info.h"
 #include "process/component.h"
 #include "process/factory.h"
 #include "process/telemetry.h"
@@ -43,10 +49,11 @@ class ExportHandler {
 
   bool Accepts(process::Signal signal) const;
 
-  // REQUIRES: Accepts(the batch's signal).
-  ExportOutcome Export(process::Traces&& batch);
-  ExportOutcome Export(process::Metrics&& batch);
-  ExportOutcome Export(process::Logs&& batch);
+  // REQUIRES: Accepts(the batch's signal). `client`, when not null, must stay valid and
+  // unchanged during the call.
+  ExportOutcome Export(process::Traces&& batch, const process::ClientInfo* client = nullptr);
+  ExportOutcome Export(process::Metrics&& batch, const process::ClientInfo* client = nullptr);
+  ExportOutcome Export(process::Logs&& batch, const process::ClientInfo* client = nullptr);
 
  private:
   struct Counters {
@@ -54,7 +61,8 @@ class ExportHandler {
     selfmon::Counter* refused;
   };
   template <typename Batch>
-  ExportOutcome Deliver(Batch&& batch, process::Consumer* consumer, const Counters& counters);
+  ExportOutcome Deliver(Batch&& batch, process::Consumer* consumer, const Counters& counters,
+                        const process::ClientInfo* client);
 
   process::ReceiverOutputs outputs_;
   Counters spans_, points_, records_;

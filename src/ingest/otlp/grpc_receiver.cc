@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/env.h"
 #include "common/log.h"
 #include "model/otlp/otlp_json.h"
 
@@ -141,7 +142,8 @@ class GrpcReceiver::Impl::Call {
       return;
     }
     request_.Clear();
-    ExportOutcome out = handler.Export(std::move(msg));
+    process::ClientInfo client = ClientInfoOf();
+    ExportOutcome out = handler.Export(std::move(msg), &client);
     if (!out.status.ok()) {
       google::rpc::Status st = RpcStatusFor(out.status, impl_->options.retry_after);
       Fail(grpc::Status(static_cast<grpc::StatusCode>(st.code()), st.message(),
@@ -157,6 +159,27 @@ class GrpcReceiver::Impl::Call {
   }
 
   void Fail(const grpc::Status& status) { stream_.Finish(status, this); }
+
+  // The peer as "ip:port" (gRPC spells it "ipv4:1.2.3.4:5" or "ipv6:[::1]:5"), and the
+  // metadata when the receiver includes it.
+  process::ClientInfo ClientInfoOf() const {
+    process::ClientInfo client;
+    std::string peer = ctx_.peer();
+    for (std::string_view scheme : {"ipv4:", "ipv6:"}) {
+      if (peer.rfind(scheme, 0) == 0) {
+        peer.erase(0, scheme.size());
+        break;
+      }
+    }
+    client.address = std::move(peer);
+    if (impl_->options.include_metadata) {
+      for (const auto& [key, value] : ctx_.client_metadata()) {
+        client.AddMetadata(std::string_view(key.data(), key.size()),
+                           std::string_view(value.data(), value.size()));
+      }
+    }
+    return client;
+  }
 
   GrpcReceiver::Impl* impl_;
   State state_ = State::kWaiting;
@@ -191,9 +214,19 @@ Result<std::unique_ptr<GrpcReceiver>> GrpcReceiver::Start(const GrpcReceiverOpti
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->handler = std::move(handler);
+  std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
+  if (!options.tls_cert_file.empty()) {
+    Result<std::string> cert = ReadFile(DefaultEnv(), options.tls_cert_file);
+    if (!cert.ok()) return cert.status().WithContext("otlp grpc: tls.cert_file");
+    Result<std::string> key = ReadFile(DefaultEnv(), options.tls_key_file);
+    if (!key.ok()) return key.status().WithContext("otlp grpc: tls.key_file");
+    grpc::SslServerCredentialsOptions ssl;
+    ssl.pem_key_cert_pairs.push_back({std::move(*key), std::move(*cert)});
+    creds = grpc::SslServerCredentials(ssl);
+  }
   grpc::ServerBuilder builder;
   std::string address = GrpcAddress(options.endpoint);
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &impl->port);
+  builder.AddListeningPort(address, creds, &impl->port);
   uint64_t max_bytes = std::max<uint64_t>(options.max_recv_msg_size_mib, 1) << 20;
   builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<uint64_t>(max_bytes, INT_MAX)));
   builder.RegisterAsyncGenericService(&impl->service);

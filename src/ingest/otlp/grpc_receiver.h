@@ -13,6 +13,10 @@
 // (see GrpcCodeFor in export_handler.h). Requests larger than max_recv_msg_size_mib are refused
 // by gRPC with RESOURCE_EXHAUSTED before they reach the handler.
 //
+// The handler sees the client information (process/client_info.h): the peer address, and with
+// include_metadata the call's metadata (keys lower-case as gRPC sends them; repeated keys kept
+// in order).
+//
 // Threading: `threads` threads poll one completion queue and run the handlers; a handler that
 // blocks in the pipeline holds one of them. gRPC's own headers stay inside grpc_receiver.cc.
 
@@ -33,6 +37,12 @@ struct GrpcReceiverOptions {
   uint64_t max_recv_msg_size_mib = 4;
   int threads = 4;  // minimum 1
   std::chrono::seconds retry_after{1};
+  // `include_metadata`: the call's metadata becomes the client metadata of the data.
+  bool include_metadata = false;
+  // `tls`: PEM files of the server certificate (chain) and its private key; both empty: plain
+  // text. Read at Start (a missing or unreadable file fails Start, naming it).
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 // Thread-safety: port() may be called from any thread; Shutdown from any thread but a handler.

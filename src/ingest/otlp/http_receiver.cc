@@ -59,7 +59,7 @@ void SetPartialSuccess(ExportLogsServiceResponse* r, const ExportOutcome& out) {
 
 template <typename Request, typename Response>
 void Serve(const http::Request& req, http::Response* resp, ExportHandler& handler,
-           std::chrono::seconds retry_after) {
+           std::chrono::seconds retry_after, bool include_metadata) {
   std::optional<Encoding> enc = EncodingOf(req.Header("Content-Type"));
   if (!enc) {
     resp->SetText(415, "415 unsupported media type, supported: [" + std::string(kJsonType) + ", " +
@@ -89,7 +89,12 @@ void Serve(const http::Request& req, http::Response* resp, ExportHandler& handle
     WriteError(resp, *enc, st, retry_after);
     return;
   }
-  ExportOutcome out = handler.Export(std::move(msg));
+  process::ClientInfo client;
+  client.address = req.remote_addr;
+  if (include_metadata) {
+    for (const auto& [name, value] : req.headers) client.AddMetadata(name, value);
+  }
+  ExportOutcome out = handler.Export(std::move(msg), &client);
   if (!out.status.ok()) {
     WriteError(resp, *enc, out.status, retry_after);
     return;
@@ -109,23 +114,26 @@ std::string Sanitize(const std::string& path) {
 void RegisterOtlpHttpRoutes(const HttpRoutesOptions& options,
                             std::shared_ptr<ExportHandler> handler, http::Router* router) {
   std::chrono::seconds retry = options.retry_after;
+  bool md = options.include_metadata;
   if (handler->Accepts(process::Signal::kTraces)) {
     router->Handle("POST", Sanitize(options.traces_url_path), "otlp_traces",
-                   [handler, retry](const http::Request& req, http::Response* resp) {
-                     Serve<process::Traces, ExportTraceServiceResponse>(req, resp, *handler, retry);
+                   [handler, retry, md](const http::Request& req, http::Response* resp) {
+                     Serve<process::Traces, ExportTraceServiceResponse>(req, resp, *handler, retry,
+                                                                        md);
                    });
   }
   if (handler->Accepts(process::Signal::kMetrics)) {
     router->Handle("POST", Sanitize(options.metrics_url_path), "otlp_metrics",
-                   [handler, retry](const http::Request& req, http::Response* resp) {
+                   [handler, retry, md](const http::Request& req, http::Response* resp) {
                      Serve<process::Metrics, ExportMetricsServiceResponse>(req, resp, *handler,
-                                                                           retry);
+                                                                           retry, md);
                    });
   }
   if (handler->Accepts(process::Signal::kLogs)) {
     router->Handle("POST", Sanitize(options.logs_url_path), "otlp_logs",
-                   [handler, retry](const http::Request& req, http::Response* resp) {
-                     Serve<process::Logs, ExportLogsServiceResponse>(req, resp, *handler, retry);
+                   [handler, retry, md](const http::Request& req, http::Response* resp) {
+                     Serve<process::Logs, ExportLogsServiceResponse>(req, resp, *handler, retry,
+                                                                     md);
                    });
   }
 }

@@ -15,6 +15,8 @@
 //        RetryInfo detail (in protobuf) and a Retry-After header
 //   503  the pipeline is temporarily unable (kUnavailable, kDeadlineExceeded): likewise, code 14/4
 //   500  any other pipeline error (google.rpc.Status {code: 13})
+// The handler sees the client information (process/client_info.h): the peer address, and with
+// include_metadata every request header (names lower-cased, repeated headers kept in order).
 // Other methods on these paths get 405 from the router; paths of signals no pipeline takes are
 // not registered, so they get 404 (as in the Collector). 413 for bodies over the server's
 // max_body_bytes comes from the server itself.
@@ -34,6 +36,8 @@ struct HttpRoutesOptions {
   std::string logs_url_path = "/v1/logs";
   // Sent as Retry-After (and RetryInfo) with 429 and 503.
   std::chrono::seconds retry_after{1};
+  // `include_metadata`: request headers become the client metadata of the data.
+  bool include_metadata = false;
 };
 
 // Registers the routes (named "otlp_traces", "otlp_metrics", "otlp_logs") on `router`. The

@@ -40,6 +40,17 @@ Status DecodeGrpc(const config::Document& doc, const YAML::Node& node, const std
   config::MapReader r(doc, node, where);
   INFERMETRY_RETURN_IF_ERROR(r.status());
   INFERMETRY_RETURN_IF_ERROR(ReadEndpoint(&r, &out->endpoint));
+  INFERMETRY_RETURN_IF_ERROR(r.Bool("include_metadata", &out->include_metadata));
+  if (YAML::Node tls = r.Child("tls"); tls.IsDefined() && !tls.IsNull()) {
+    config::MapReader t(doc, tls, where + ".tls");
+    INFERMETRY_RETURN_IF_ERROR(t.status());
+    INFERMETRY_RETURN_IF_ERROR(t.String("cert_file", &out->tls_cert_file));
+    INFERMETRY_RETURN_IF_ERROR(t.String("key_file", &out->tls_key_file));
+    INFERMETRY_RETURN_IF_ERROR(t.Finish());
+    if (out->tls_cert_file.empty() || out->tls_key_file.empty()) {
+      return doc.ErrorAt(tls, where + ".tls: cert_file and key_file are both required");
+    }
+  }
   uint64_t mib = out->max_recv_msg_size_mib;
   INFERMETRY_RETURN_IF_ERROR(r.Uint("max_recv_msg_size_mib", &mib));
   if (mib > 2047) {
@@ -56,6 +67,7 @@ Status DecodeHttp(const config::Document& doc, const YAML::Node& node, const std
   config::MapReader r(doc, node, where);
   INFERMETRY_RETURN_IF_ERROR(r.status());
   INFERMETRY_RETURN_IF_ERROR(ReadEndpoint(&r, &out->endpoint));
+  INFERMETRY_RETURN_IF_ERROR(r.Bool("include_metadata", &out->routes.include_metadata));
   INFERMETRY_RETURN_IF_ERROR(r.String("traces_url_path", &out->routes.traces_url_path));
   INFERMETRY_RETURN_IF_ERROR(r.String("metrics_url_path", &out->routes.metrics_url_path));
   INFERMETRY_RETURN_IF_ERROR(r.String("logs_url_path", &out->routes.logs_url_path));

@@ -7,12 +7,25 @@
 //         grpc:
 //           endpoint: 0.0.0.0:4317        # default
 //           max_recv_msg_size_mib: 4      # default
+//           include_metadata: false       # default; see below
+//           tls:                          # absent: plain text
+//             cert_file: server.crt       # PEM certificate (chain) and private key, read at
+//             key_file: server.key        # Start
 //         http:
 //           endpoint: 0.0.0.0:4318        # default
+//           include_metadata: false       # default; see below
 //           traces_url_path: /v1/traces   # defaults; a missing leading '/' is added
 //           metrics_url_path: /v1/metrics
 //           logs_url_path: /v1/logs
 //           max_request_body_size: 67108864   # bytes after gunzip; default 64 MiB
+//
+// `include_metadata: true` (as in the Collector's confighttp/configgrpc) makes the request's
+// HTTP headers or gRPC metadata (keys lower-cased) the client metadata of its data, visible to
+// the processors that run synchronously on the receiver's thread (process/client_info.h), e.g.
+// `from_context: metadata.authorization` in the attributes and resource processors
+// (process/attr_action.h). The peer address is always part of the client information.
+//
+// TLS is served on gRPC only (the HTTP protocol has no `tls` yet).
 //
 // Only the protocols listed are started (`grpc:` with no value means all defaults); at least
 // one is required. Unknown keys are errors naming file:line:column. See grpc_receiver.h and

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -47,23 +48,30 @@ std::string ReadTestData(const std::string& rel) {
   return ss.str();
 }
 
-// Records every batch; answers with `result`.
+// Records every batch and the client information it arrived with; answers with `result`.
 class FakeConsumer : public process::Consumer {
  public:
   Status ConsumeTraces(process::Traces&& b) override {
     std::lock_guard<std::mutex> l(mu);
     traces.push_back(std::move(b));
+    RecordClient();
     return result;
   }
   Status ConsumeMetrics(process::Metrics&& b) override {
     std::lock_guard<std::mutex> l(mu);
     metrics.push_back(std::move(b));
+    RecordClient();
     return result;
   }
   Status ConsumeLogs(process::Logs&& b) override {
     std::lock_guard<std::mutex> l(mu);
     logs.push_back(std::move(b));
+    RecordClient();
     return result;
+  }
+  void RecordClient() {
+    const process::ClientInfo* c = process::CurrentClientInfo();
+    clients.push_back(c != nullptr ? std::optional<process::ClientInfo>(*c) : std::nullopt);
   }
   void Fail(Status s) {
     std::lock_guard<std::mutex> l(mu);
@@ -74,6 +82,7 @@ class FakeConsumer : public process::Consumer {
   std::vector<process::Traces> traces;
   std::vector<process::Metrics> metrics;
   std::vector<process::Logs> logs;
+  std::vector<std::optional<process::ClientInfo>> clients;  // one per Consume call
   Status result;
 };
 
@@ -262,6 +271,54 @@ TEST(OtlpReceiverConfigTest, Errors) {
   EXPECT_NE(c.status().message().find("c.yaml:3:28"), std::string::npos) << c.status().message();
 }
 
+TEST(OtlpReceiverConfigTest, IncludeMetadata) {
+  auto c = Decode("protocols:\n  grpc:\n  http:\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_FALSE(c->grpc->include_metadata);
+  EXPECT_FALSE(c->http->routes.include_metadata);
+  c = Decode(
+      "protocols:\n  grpc:\n    include_metadata: true\n  http:\n    include_metadata: true\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->grpc->include_metadata);
+  EXPECT_TRUE(c->http->routes.include_metadata);
+  c = Decode("protocols:\n  http:\n    include_metadata: maybe\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("c.yaml:3:23"), std::string::npos) << c.status().message();
+}
+
+TEST(OtlpReceiverConfigTest, GrpcTls) {
+  auto c = Decode("protocols:\n  grpc:\n    tls:\n      cert_file: s.crt\n      key_file: s.key\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->grpc->tls_cert_file, "s.crt");
+  EXPECT_EQ(c->grpc->tls_key_file, "s.key");
+  c = Decode("protocols:\n  grpc:\n    tls:\n      cert_file: s.crt\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(),
+            "c.yaml:4:7: receivers.otlp.protocols.grpc.tls: cert_file and key_file are both "
+            "required");
+  c = Decode("protocols:\n  grpc:\n    tls:\n      ca_file: x\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(),
+            "c.yaml:4:7: unknown field \"ca_file\" in receivers.otlp.protocols.grpc.tls");
+}
+
+TEST(OtlpReceiverConfigTest, GrpcTlsMissingFileFailsStart) {
+  auto doc = config::Document::LoadString(
+      "protocols:\n  grpc:\n    endpoint: 127.0.0.1:0\n    tls:\n      cert_file: "
+      "/nonexistent.crt\n"
+      "      key_file: /nonexistent.key\n",
+      "t.yaml");
+  ASSERT_TRUE(doc.ok());
+  process::ComponentConfig cfg{&*doc, doc->root(), "otlp/tls", "receivers.otlp/tls"};
+  FakeConsumer consumer;
+  auto r = CreateOtlpReceiver(cfg, process::ReceiverOutputs{&consumer, nullptr, nullptr});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  Status st = (*r)->Start();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("tls.cert_file"), std::string::npos) << st.ToString();
+  EXPECT_FALSE((*r)->Ready());
+}
+
 TEST(OtlpReceiverConfigTest, RegistryHasOtlp) {
   bool found = false;
   for (const process::ReceiverFactory& f : process::Receivers()) {
@@ -295,6 +352,47 @@ TEST_F(OtlpReceiverTest, BindFailureIsReported) {
 }
 
 // ---- HTTP ----
+
+TEST_F(OtlpReceiverTest, HttpIncludeMetadata) {
+  StartReceiver("protocols:\n  http:\n    endpoint: 127.0.0.1:0\n    include_metadata: true\n");
+  auto r = Post("/v1/traces", "application/x-protobuf", SampleTraces(1).SerializeAsString(),
+                {{"Authorization", "Basic YWRtaW46YWRtaW4="},
+                 {"X-P-Stream", "vLLMmetrics"},
+                 {"X-Multi", "a"},
+                 {"X-Multi", "b"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::lock_guard<std::mutex> l(consumer_.mu);
+  ASSERT_EQ(consumer_.clients.size(), 1u);
+  ASSERT_TRUE(consumer_.clients[0].has_value());
+  const process::ClientInfo& c = *consumer_.clients[0];
+  EXPECT_EQ(c.address.rfind("127.0.0.1:", 0), 0u) << c.address;
+  ASSERT_EQ(c.Get("authorization").size(), 1u);
+  EXPECT_EQ(c.Get("authorization")[0], "Basic YWRtaW46YWRtaW4=");
+  ASSERT_EQ(c.Get("X-P-Stream").size(), 1u);
+  EXPECT_EQ(c.Get("X-P-Stream")[0], "vLLMmetrics");
+  EXPECT_EQ(c.Get("content-type").at(0), "application/x-protobuf");
+  std::vector<std::string_view> multi = c.Get("x-multi");
+  ASSERT_EQ(multi.size(), 2u);
+  EXPECT_EQ(multi[0], "a");
+  EXPECT_EQ(multi[1], "b");
+  for (const auto& [k, v] : c.metadata) {
+    for (char ch : k) EXPECT_FALSE(ch >= 'A' && ch <= 'Z') << k;
+  }
+  // Only the pipeline call sees it.
+  EXPECT_EQ(process::CurrentClientInfo(), nullptr);
+}
+
+TEST_F(OtlpReceiverTest, HttpWithoutIncludeMetadata) {
+  StartBoth();
+  auto r = Post("/v1/metrics", "application/x-protobuf", SampleMetrics().SerializeAsString(),
+                {{"Authorization", "Bearer t"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::lock_guard<std::mutex> l(consumer_.mu);
+  ASSERT_EQ(consumer_.clients.size(), 1u);
+  ASSERT_TRUE(consumer_.clients[0].has_value());
+  EXPECT_TRUE(consumer_.clients[0]->metadata.empty());
+  EXPECT_EQ(consumer_.clients[0]->address.rfind("127.0.0.1:", 0), 0u);
+}
 
 TEST_F(OtlpReceiverTest, HttpProtobufTraces) {
   StartBoth();
@@ -561,6 +659,43 @@ TEST_F(OtlpReceiverTest, GrpcExportAllSignals) {
   EXPECT_EQ(CounterValue("infermetry_receiver_accepted_spans_total", id_, "grpc"), 5);
   EXPECT_EQ(CounterValue("infermetry_receiver_accepted_metric_points_total", id_, "grpc"), 2);
   EXPECT_EQ(CounterValue("infermetry_receiver_accepted_log_records_total", id_, "grpc"), 1);
+}
+
+TEST_F(OtlpReceiverTest, GrpcIncludeMetadata) {
+  StartReceiver("protocols:\n  grpc:\n    endpoint: 127.0.0.1:0\n    include_metadata: true\n");
+  auto stub = ctrace::TraceService::NewStub(Channel());
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer auth_test_token");
+  ctx.AddMetadata("dash0-dataset", "vllm-e2e");
+  ctx.AddMetadata("x-multi", "a");
+  ctx.AddMetadata("x-multi", "b");
+  ExportTraceServiceResponse resp;
+  grpc::Status st = stub->Export(&ctx, SampleTraces(2), &resp);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  std::lock_guard<std::mutex> l(consumer_.mu);
+  ASSERT_EQ(consumer_.clients.size(), 1u);
+  ASSERT_TRUE(consumer_.clients[0].has_value());
+  const process::ClientInfo& c = *consumer_.clients[0];
+  EXPECT_EQ(c.address.rfind("127.0.0.1:", 0), 0u) << c.address;
+  EXPECT_EQ(c.Get("Authorization").at(0), "Bearer auth_test_token");
+  EXPECT_EQ(c.Get("dash0-dataset").at(0), "vllm-e2e");
+  ASSERT_EQ(c.Get("x-multi").size(), 2u);
+  EXPECT_EQ(c.Get("x-multi")[1], "b");
+}
+
+TEST_F(OtlpReceiverTest, GrpcWithoutIncludeMetadata) {
+  StartBoth();
+  auto stub = ctrace::TraceService::NewStub(Channel());
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer t");
+  ExportTraceServiceResponse resp;
+  grpc::Status st = stub->Export(&ctx, SampleTraces(1), &resp);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  std::lock_guard<std::mutex> l(consumer_.mu);
+  ASSERT_EQ(consumer_.clients.size(), 1u);
+  ASSERT_TRUE(consumer_.clients[0].has_value());
+  EXPECT_TRUE(consumer_.clients[0]->metadata.empty());
+  EXPECT_FALSE(consumer_.clients[0]->address.empty());
 }
 
 TEST_F(OtlpReceiverTest, GrpcPartialSuccess) {
