@@ -30,10 +30,12 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed)->capture_default_str();
   app.add_option("--dir", dir, "directory for the TSDB (must not exist or be empty)")->required();
   app.add_option("--openmetrics", om, "also write the samples here as OpenMetrics");
+  bool query_only = false;
+  app.add_flag("--query-only", query_only, "open an existing --dir made with the same flags and only time the queries");
   CLI11_PARSE(app, argc, argv);
   const int steps = static_cast<int>(hours * 3600 * 1000 / static_cast<double>(interval_ms));
 
-  if (!om.empty()) {
+  if (!om.empty() && !query_only) {
     std::FILE* f = std::fopen(om.c_str(), "w");
     if (f == nullptr) {
       std::perror(om.c_str());
@@ -56,7 +58,7 @@ int main(int argc, char** argv) {
   const size_t per_engine = w.series_per_engine();
   uint64_t samples = 0;
   auto t0 = std::chrono::steady_clock::now();
-  for (int s = 0; s < steps; ++s) {
+  for (int s = 0; s < (query_only ? 0 : steps); ++s) {
     const auto& points = w.Step();
     for (size_t begin = 0; begin < points.size(); begin += per_engine) {
       auto a = (*db)->NewAppender();

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <limits>
 #include <tuple>
 
 #include "tsdb/block/block.h"
@@ -7,6 +8,10 @@
 namespace infermetry::tsdb {
 namespace {
 
+// Merges sample iterators by time; at equal timestamps the later iterator's sample wins.
+// Blocks rarely overlap, so after each full pick the iterator that won keeps advancing on its
+// own while it stays below every other iterator's next timestamp: O(1) per sample instead of
+// O(number of iterators).
 class MergeIterator : public storage::SampleIterator {
  public:
   explicit MergeIterator(std::vector<std::unique_ptr<storage::SampleIterator>> its)
@@ -15,11 +20,22 @@ class MergeIterator : public storage::SampleIterator {
   bool Next() override {
     if (!init_) {
       init_ = true;
-      for (size_t i = 0; i < its_.size(); ++i) valid_[i] = its_[i]->Next();
-    } else if (have_) {
-      for (size_t i = 0; i < its_.size(); ++i) {
-        if (valid_[i] && its_[i]->t() == t_) valid_[i] = its_[i]->Next();
+      for (size_t i = 0; i < its_.size(); ++i) valid_[i] = Step(i, false, 0);
+      return Pick();
+    }
+    if (!have_) return false;
+    if (!tie_) {
+      valid_[cur_] = Step(cur_, false, 0);
+      if (!err_.ok()) return have_ = false;
+      if (valid_[cur_] && its_[cur_]->t() < others_min_) {
+        t_ = its_[cur_]->t();
+        v_ = its_[cur_]->v();
+        return true;
       }
+      return Pick();
+    }
+    for (size_t i = 0; i < its_.size(); ++i) {
+      if (valid_[i] && its_[i]->t() == t_) valid_[i] = Step(i, false, 0);
     }
     return Pick();
   }
@@ -27,41 +43,56 @@ class MergeIterator : public storage::SampleIterator {
     if (init_ && have_ && t_ >= t) return true;
     if (init_ && !have_) return false;
     for (size_t i = 0; i < its_.size(); ++i) {
-      if (!init_ || (valid_[i] && its_[i]->t() < t)) valid_[i] = its_[i]->Seek(t);
+      if (!init_ || (valid_[i] && its_[i]->t() < t)) valid_[i] = Step(i, true, t);
     }
     init_ = true;
     return Pick();
   }
   int64_t t() const override { return t_; }
   double v() const override { return v_; }
-  Status status() const override {
-    for (const auto& it : its_) {
-      if (!it->status().ok()) return it->status();
-    }
-    return Status::Ok();
-  }
+  Status status() const override { return err_; }
 
  private:
+  // Advances iterator i (Next, or Seek to t); an error ends the merge with that error.
+  bool Step(size_t i, bool seek, int64_t t) {
+    bool ok = seek ? its_[i]->Seek(t) : its_[i]->Next();
+    if (!ok && err_.ok()) err_ = its_[i]->status();
+    return ok;
+  }
+
+  // The smallest current timestamp (the later iterator on ties), and the next one of the rest.
   bool Pick() {
     have_ = false;
+    tie_ = false;
+    others_min_ = std::numeric_limits<int64_t>::max();
+    if (!err_.ok()) return false;
     for (size_t i = 0; i < its_.size(); ++i) {
       if (!valid_[i]) continue;
       int64_t t = its_[i]->t();
-      if (!have_ || t <= t_) {  // later iterators win ties
+      if (!have_ || t < t_) {
+        if (have_) others_min_ = t_;
         have_ = true;
+        tie_ = false;
         t_ = t;
-        v_ = its_[i]->v();
+        cur_ = i;
+      } else if (t == t_) {
+        tie_ = true;
+        cur_ = i;  // later iterators win ties
+      } else if (t < others_min_) {
+        others_min_ = t;
       }
     }
-    if (!status().ok()) have_ = false;
+    if (have_) v_ = its_[cur_]->v();
     return have_;
   }
 
   std::vector<std::unique_ptr<storage::SampleIterator>> its_;
   std::vector<bool> valid_;
-  bool init_ = false, have_ = false;
-  int64_t t_ = 0;
+  bool init_ = false, have_ = false, tie_ = false;
+  size_t cur_ = 0;
+  int64_t t_ = 0, others_min_ = 0;
   double v_ = 0;
+  Status err_;
 };
 
 class MergedSeriesSet : public storage::SeriesSet {
