@@ -29,6 +29,14 @@ std::string FormatGoFloat(double v);
 // the same double, in exponent form where a long digit run would read back as an integer.
 void AppendOtlpDouble(std::string* out, double v);
 
+// The value of one hexadecimal digit (either case), or -1.
+constexpr int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 // Appends `s` as a JSON string literal: quotes, with \" \\ \n \r \t and \u00XX escapes for the
 // other control bytes. Bytes >= 0x80 are copied as they are (UTF-8 passes through).
 void AppendJsonString(std::string* out, std::string_view s);

@@ -6,17 +6,6 @@
 
 namespace infermetry::model {
 
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
 std::string HexId(std::span<const uint8_t> id) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
@@ -31,7 +20,7 @@ std::string HexId(std::span<const uint8_t> id) {
 bool ParseHexId(std::string_view hex, std::span<uint8_t> out) {
   if (hex.size() != out.size() * 2) return false;
   for (size_t i = 0; i < out.size(); ++i) {
-    int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
+    int hi = HexDigitValue(hex[2 * i]), lo = HexDigitValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return false;
     out[i] = static_cast<uint8_t>(hi << 4 | lo);
   }

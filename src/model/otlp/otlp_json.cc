@@ -316,13 +316,6 @@ bool GetEnum(element v, const google::protobuf::EnumDescriptor* desc, int* out, 
   return true;
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // A trace or span id: "" or exactly 2 * bytes hex digits.
 bool GetId(element v, size_t bytes, std::string* out, Errors& e) {
   std::string_view s;
@@ -340,7 +333,7 @@ bool GetId(element v, size_t bytes, std::string* out, Errors& e) {
   }
   out->resize(bytes);
   for (size_t i = 0; i < bytes; ++i) {
-    int hi = HexDigit(s[2 * i]), lo = HexDigit(s[2 * i + 1]);
+    int hi = HexDigitValue(s[2 * i]), lo = HexDigitValue(s[2 * i + 1]);
     if (hi < 0 || lo < 0) {
       size_t at = hi < 0 ? 2 * i : 2 * i + 1;
       return e.Fail("invalid hex character " + Quote(s.substr(at, 1)) + " at offset " +
@@ -1298,7 +1291,7 @@ class SyntaxChecker {
     if (pos_ + 4 > s_.size()) return Fail("truncated \\u escape");
     uint32_t v = 0;
     for (int i = 0; i < 4; ++i) {
-      int d = HexDigit(s_[pos_ + i]);
+      int d = HexDigitValue(s_[pos_ + i]);
       if (d < 0) return Fail("invalid \\u escape");
       v = v << 4 | static_cast<uint32_t>(d);
     }

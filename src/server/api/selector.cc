@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "common/strconv.h"
 #include "model/labels.h"
 
 namespace infermetry::api {
@@ -98,13 +99,6 @@ class SelectorParser {
     return std::string(s_.substr(start, pos_ - start));
   }
 
-  static int Hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
-
   static void AppendUtf8(std::string* out, uint32_t cp) {
     if (cp < 0x80) {
       out->push_back(static_cast<char>(cp));
@@ -138,7 +132,7 @@ class SelectorParser {
           size_t digits = e == 'x' ? 2 : 4;
           uint32_t cp = 0;
           for (size_t i = 0; i < digits; ++i) {
-            int h = pos_ < s_.size() ? Hex(s_[pos_]) : -1;
+            int h = pos_ < s_.size() ? HexDigitValue(s_[pos_]) : -1;
             if (h < 0) return Error("a hex digit");
             cp = cp * 16 + static_cast<uint32_t>(h);
             ++pos_;
