@@ -3,8 +3,7 @@
 #
 #   scripts/setup.sh deps   install the Debian packages the build and the tests need
 #   scripts/setup.sh build  deps + a Release build in build/
-#   scripts/setup.sh run    build, then run the main job (see README): the metrics proxy in
-#                           front of $INFERMETRY_TARGET, or of a built-in sample vLLM target
+#   scripts/setup.sh run    build, then run the main job: `infermetry demo` (see README)
 #   scripts/setup.sh test   deps + every test: unit tests (Release and ASan+UBSan builds),
 #                           the parser fuzzer for a bounded time, end-to-end tests against
 #                           Debian's Prometheus
@@ -59,21 +58,9 @@ cmd_build() {
 
 cmd_run() {
   cmd_build
-  local target=${INFERMETRY_TARGET:-}
-  local pid=""
-  if [ -z "$target" ]; then
-    # No vLLM given: serve the sample vLLM exposition so the proxy has something to front.
-    local dir; dir=$(mktemp -d)
-    cp test/data/textparse/vllm-metrics-example.txt "$dir/metrics"
-    python3 -m http.server 8000 --bind 127.0.0.1 --directory "$dir" >/dev/null 2>&1 &
-    pid=$!
-    trap 'kill $pid 2>/dev/null || true' EXIT
-    target=http://127.0.0.1:8000/metrics
-    echo "== no INFERMETRY_TARGET set: serving a sample vLLM /metrics at $target"
-  fi
-  local listen=${INFERMETRY_LISTEN:-127.0.0.1:9091}
-  echo "== metrics proxy: http://$listen/metrics (names normalized), http://$listen/health, http://$listen/-/metrics"
-  ./build/src/cmd/infermetry proxy --target "$target" --listen "$listen"
+  # The whole stack without a GPU: emulated vLLM servers, the RAG app, traffic, the pipelines
+  # and the store (ports and rates: build/src/cmd/infermetry demo --help).
+  ./build/src/cmd/infermetry demo "$@"
 }
 
 cmd_test() {
@@ -114,7 +101,7 @@ cmd_test() {
 case "${1:-}" in
   deps) deps ;;
   build) cmd_build ;;
-  run) cmd_run ;;
+  run) shift; cmd_run "$@" ;;
   test) cmd_test ;;
   *) echo "usage: $0 deps|build|run|test" >&2; exit 2 ;;
 esac

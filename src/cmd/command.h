@@ -13,6 +13,9 @@ struct Command {
 };
 
 int RunCollect(int argc, char** argv);
+int RunDemo(int argc, char** argv);
+int RunEmulate(int argc, char** argv);
+int RunLoadgen(int argc, char** argv);
 int RunProxy(int argc, char** argv);
 int RunScrape(int argc, char** argv);
 int RunServe(int argc, char** argv);

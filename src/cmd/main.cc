@@ -14,6 +14,9 @@ namespace {
 
 constexpr Command kCommands[] = {
     {"collect", "run an OpenTelemetry Collector configuration (receivers, processors, exporters)", RunCollect},
+    {"demo", "run emulated vLLM servers, a RAG app, traffic, the pipelines and the store in one process", RunDemo},
+    {"emulate", "emulated vLLM servers (OpenAI API, /metrics, traces), or a scenario on a simulated clock", RunEmulate},
+    {"loadgen", "load an OpenAI-compatible server and report client-side TTFT/ITL/e2e percentiles", RunLoadgen},
     {"proxy", "re-expose an upstream /metrics with normalized metric names", RunProxy},
     {"scrape", "scrape Prometheus targets from a config and print the samples", RunScrape},
     {"serve", "run the pipelines with the embedded store and its read API", RunServe},

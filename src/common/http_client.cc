@@ -7,20 +7,10 @@
 #include <mutex>
 #include <system_error>
 
+#include "common/strconv.h"
+
 namespace infermetry::http {
 namespace {
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::string_view TrimSpace(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -44,7 +34,7 @@ std::string RedactUrl(std::string_view url) {
 
 bool HasHeader(const ClientRequest& req, std::string_view name) {
   return std::any_of(req.headers.begin(), req.headers.end(),
-                     [&](const auto& h) { return EqualsNoCase(h.first, name); });
+                     [&](const auto& h) { return EqualsIgnoreCase(h.first, name); });
 }
 
 struct UrlParts {
@@ -137,7 +127,7 @@ std::string_view CauseForCurlError(CURLcode rc) {
 
 std::string_view ClientResponse::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (EqualsNoCase(k, name)) return v;
+    if (EqualsIgnoreCase(k, name)) return v;
   }
   return {};
 }
@@ -157,6 +147,20 @@ EasyTransfer::~EasyTransfer() {
 size_t EasyTransfer::OnBody(char* data, size_t size, size_t n, void* self_ptr) {
   auto* self = static_cast<EasyTransfer*>(self_ptr);
   const size_t len = size * n;
+  if (self->on_chunk_) {
+    if (len == 0) return 0;
+    if (self->response_.status == 0) {
+      // Body bytes only come from the final response, whose status line is in by now.
+      long status = 0;
+      curl_easy_getinfo(self->handle_, CURLINFO_RESPONSE_CODE, &status);
+      self->response_.status = static_cast<int>(status);
+    }
+    if (!self->on_chunk_(self->response_, std::string_view(data, len))) {
+      self->aborted_ = true;
+      return 0;  // makes curl abort with CURLE_WRITE_ERROR
+    }
+    return len;
+  }
   if (len > self->max_response_bytes_ - self->response_.body.size()) {
     self->too_large_ = true;
     return 0;  // makes curl abort with CURLE_WRITE_ERROR
@@ -181,9 +185,12 @@ size_t EasyTransfer::OnHeader(char* data, size_t size, size_t n, void* self_ptr)
   return len;
 }
 
-Status EasyTransfer::Configure(CURL* h, const ClientRequest& req) {
+Status EasyTransfer::Configure(CURL* h, const ClientRequest& req, BodyChunkHandler on_chunk) {
   EnsureCurlInitialized();
   curl_easy_reset(h);
+  on_chunk_ = std::move(on_chunk);
+  handle_ = h;
+  aborted_ = false;
   curl_slist_free_all(header_list_);
   curl_slist_free_all(connect_to_);
   header_list_ = nullptr;
@@ -201,7 +208,7 @@ Status EasyTransfer::Configure(CURL* h, const ClientRequest& req) {
   const bool override_name = !req.tls.server_name.empty();
   if (override_name) {
     INFERMETRY_ASSIGN_OR_RETURN(UrlParts parts, ParseUrl(req.url, req.tls.server_name));
-    if (EqualsNoCase(parts.scheme, "https") && !EqualsNoCase(parts.host, req.tls.server_name)) {
+    if (EqualsIgnoreCase(parts.scheme, "https") && !EqualsIgnoreCase(parts.host, req.tls.server_name)) {
       // Connect to the URL's host but handshake (SNI and verification) as server_name.
       effective_url_ = parts.with_host_replaced;
       connect_to_entry_ =
@@ -286,6 +293,7 @@ Result<ClientResponse> EasyTransfer::Finish(CURL* h, int curl_code) {
   const auto rc = static_cast<CURLcode>(curl_code);
   if (rc != CURLE_OK) {
     const std::string prefix = method_ + " " + url_ + ": ";
+    if (aborted_) return Status(Code::kCancelled, prefix + "aborted by the caller");
     if (too_large_ || rc == CURLE_FILESIZE_EXCEEDED) {
       return ResourceExhausted(prefix + "response body exceeds " +
                                std::to_string(max_response_bytes_) + " bytes");
@@ -317,6 +325,21 @@ Result<ClientResponse> Fetch(const ClientRequest& req) {
   }
   EasyTransfer transfer;
   INFERMETRY_RETURN_IF_ERROR(transfer.Configure(handle.get(), req));
+  const CURLcode rc = curl_easy_perform(handle.get());
+  return transfer.Finish(handle.get(), rc);
+}
+
+Result<ClientResponse> FetchStream(const ClientRequest& req, const BodyChunkHandler& on_chunk) {
+  EnsureCurlInitialized();
+  std::unique_ptr<CURL, void (*)(CURL*)> handle(curl_easy_init(), curl_easy_cleanup);
+  if (handle == nullptr) {
+    return Internal(req.method + " " + RedactUrl(req.url) + ": curl_easy_init failed");
+  }
+  EasyTransfer transfer;
+  // A handler that is not callable would be called anyway; treat it as "keep nothing".
+  BodyChunkHandler handler =
+      on_chunk ? on_chunk : [](const ClientResponse&, std::string_view) { return true; };
+  INFERMETRY_RETURN_IF_ERROR(transfer.Configure(handle.get(), req, std::move(handler)));
   const CURLcode rc = curl_easy_perform(handle.get());
   return transfer.Finish(handle.get(), rc);
 }

@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -83,6 +84,23 @@ struct ClientResponse {
 // Performs `req` and waits for the whole response.
 Result<ClientResponse> Fetch(const ClientRequest& req);
 
+// Receives a response body piece by piece, as it arrives (after gzip decoding when the server
+// compressed it). `head` holds the status and headers of the final response, already complete
+// at the first call, and an empty body; `chunk` is the next piece (never empty), valid only
+// during the call. Pieces follow the transport's reads, not any framing of the content: a line
+// or an event may be split across calls. Return false to abort the transfer.
+using BodyChunkHandler = std::function<bool(const ClientResponse& head, std::string_view chunk)>;
+
+// Performs `req` like Fetch, but hands the body to `on_chunk` as it arrives instead of
+// collecting it: for server-sent events and other long or open-ended responses. Called on the
+// calling thread, for responses of any status. The result is Fetch's, with an empty body;
+// max_response_bytes does not apply (the caller decides what to keep). Errors are Fetch's,
+// plus kCancelled ("aborted by the caller") when `on_chunk` returned false. A timeout midway
+// comes back as kDeadlineExceeded after the pieces received so far were delivered.
+// With accept_gzip, a compressed response is decoded on the fly; set it to false when the
+// arrival time of each piece matters and the server might buffer to compress.
+Result<ClientResponse> FetchStream(const ClientRequest& req, const BodyChunkHandler& on_chunk);
+
 // Calls curl_global_init exactly once per process; Fetch and EasyTransfer do it themselves.
 void EnsureCurlInitialized();
 
@@ -111,8 +129,9 @@ class EasyTransfer {
 
   // Applies every field of `req` (method, headers, body, timeouts, gzip, redirects, proxy, basic
   // auth, TLS) to `handle`. kInvalidArgument when the URL cannot be parsed or curl rejects an
-  // option.
-  Status Configure(CURL* handle, const ClientRequest& req);
+  // option. With `on_chunk`, the body is streamed to it as in FetchStream (and not collected);
+  // Finish then reports kCancelled when it aborted the transfer.
+  Status Configure(CURL* handle, const ClientRequest& req, BodyChunkHandler on_chunk = nullptr);
 
   // Turns the finished transfer into a response or a transport-error Status. `curl_code` is the
   // transfer's CURLcode (curl_easy_perform's return value or CURLMsg::data.result). Moves the
@@ -132,6 +151,9 @@ class EasyTransfer {
   curl_slist* connect_to_ = nullptr;
   size_t max_response_bytes_ = 0;
   bool too_large_ = false;
+  BodyChunkHandler on_chunk_;             // streaming mode when set
+  CURL* handle_ = nullptr;                // for the response code while streaming
+  bool aborted_ = false;                  // on_chunk_ returned false
   std::unique_ptr<char[]> error_buffer_;  // CURL_ERROR_SIZE bytes
   ClientResponse response_;
 };

@@ -323,6 +323,152 @@ TEST_F(HttpClientTest, ConcurrentFetches) {
   EXPECT_EQ(ok.load(), 80);
 }
 
+TEST_F(HttpClientTest, FetchStreamDeliversTheBodyInPieces) {
+  for (bool gzip : {true, false}) {
+    ClientRequest req;
+    req.url = Url("/large");
+    req.accept_gzip = gzip;
+    std::string body;
+    int calls = 0;
+    int first_status = 0;
+    auto r = FetchStream(req, [&](const ClientResponse& head, std::string_view chunk) {
+      if (calls++ == 0) {
+        first_status = head.status;
+        EXPECT_EQ(head.Header("Content-Encoding"), gzip ? "gzip" : "");
+      }
+      EXPECT_FALSE(chunk.empty());
+      EXPECT_TRUE(head.body.empty());
+      body.append(chunk);
+      return true;
+    });
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(first_status, 200);
+    EXPECT_TRUE(r->body.empty());
+    EXPECT_EQ(body, kLargeText) << "gzip=" << gzip;
+    EXPECT_GT(calls, 1);  // 200 kB do not come in one read
+  }
+}
+
+TEST_F(HttpClientTest, FetchStreamHandsOverErrorResponsesToo) {
+  ClientRequest req;
+  req.url = Url("/teapot");
+  std::string body;
+  int status = 0;
+  auto r = FetchStream(req, [&](const ClientResponse& head, std::string_view chunk) {
+    status = head.status;
+    body.append(chunk);
+    return true;
+  });
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 418);
+  EXPECT_EQ(status, 418);
+  EXPECT_EQ(body, "short and stout\n");
+  EXPECT_EQ(r->Header("X-Kettle"), "on");
+}
+
+TEST_F(HttpClientTest, FetchStreamAbortsWhenTheHandlerSaysSo) {
+  ClientRequest req;
+  req.url = Url("/large");
+  req.accept_gzip = false;
+  size_t received = 0;
+  auto r = FetchStream(req, [&](const ClientResponse&, std::string_view chunk) {
+    received += chunk.size();
+    return false;
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kCancelled) << r.status().ToString();
+  EXPECT_NE(r.status().message().find(req.url), std::string::npos) << r.status().ToString();
+  EXPECT_GT(received, 0u);
+  EXPECT_LT(received, kLargeText.size());
+}
+
+TEST_F(HttpClientTest, FetchStreamReportsTransportErrors) {
+  ClientRequest req;
+  req.url = "http://127.0.0.1:" + std::to_string(UnusedPort()) + "/events";
+  bool called = false;
+  auto r = FetchStream(req, [&](const ClientResponse&, std::string_view) {
+    called = true;
+    return true;
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kUnavailable) << r.status().ToString();
+  EXPECT_FALSE(called);
+}
+
+// A one-shot HTTP server on a raw socket that sends a chunked response in two parts and only
+// sends the second once the test says so: proof that the client delivers the first part
+// before the response is complete.
+class TwoPartServer {
+ public:
+  TwoPartServer() {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    ::listen(listen_fd_, 1);
+    socklen_t len = sizeof(addr);
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~TwoPartServer() {
+    thread_.join();
+    ::close(listen_fd_);
+  }
+  uint16_t port() const { return port_; }
+  void Release() { released_early_ = true; }  // the client got part one
+  std::atomic<bool> released_early_{false};
+  std::atomic<bool> waited_in_vain_{false};
+
+ private:
+  void Serve() {
+    const int fd = ::accept(listen_fd_, nullptr, nullptr);
+    if (fd < 0) return;
+    std::string req;
+    char buf[4096];
+    while (req.find("\r\n\r\n") == std::string::npos) {
+      const ssize_t n = ::read(fd, buf, sizeof(buf));
+      if (n <= 0) break;
+      req.append(buf, static_cast<size_t>(n));
+    }
+    auto send = [&](const std::string& s) { (void)!::write(fd, s.data(), s.size()); };
+    send(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n"
+        "Connection: close\r\n\r\n");
+    send("f\r\ndata: part one\n\r\n");
+    // Wait (bounded) until the client has seen part one.
+    for (int i = 0; i < 1000 && !released_early_; ++i) {
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    if (!released_early_) waited_in_vain_ = true;
+    send("f\r\ndata: part two\n\r\n0\r\n\r\n");
+    ::close(fd);
+  }
+
+  int listen_fd_ = -1;
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+TEST(HttpClientStreamTest, DeliversEachPartAsItArrives) {
+  TwoPartServer server;
+  ClientRequest req;
+  req.url = "http://127.0.0.1:" + std::to_string(server.port()) + "/v1/completions";
+  std::vector<std::string> parts;
+  std::string all;
+  auto r = FetchStream(req, [&](const ClientResponse& head, std::string_view chunk) {
+    EXPECT_EQ(head.Header("Content-Type"), "text/event-stream");
+    all.append(chunk);
+    if (all.find("part one") != std::string::npos) server.Release();
+    return true;
+  });
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(all, "data: part one\ndata: part two\n");
+  EXPECT_FALSE(server.waited_in_vain_) << "part one was held back until the response ended";
+}
+
 TEST_F(HttpClientTest, EasyTransferDrivesCurlMulti) {
   CURLM* multi = curl_multi_init();
   ASSERT_NE(multi, nullptr);

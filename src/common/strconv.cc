@@ -72,6 +72,17 @@ bool ParseInt64(std::string_view s, int64_t* out) noexcept {
   return ec == std::errc() && ptr == s.data() + s.size();
 }
 
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
 void AppendGoFloat(std::string* out, double v) {
   if (std::isnan(v)) {
     out->append("NaN");

@@ -14,6 +14,9 @@ namespace infermetry {
 // Allocation-free.
 bool ParseGoFloat(std::string_view s, double* out) noexcept;
 
+// ASCII case-insensitive equality (header names, protocol tokens).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept;
+
 // Parses a decimal int64 with optional sign; false on overflow or stray bytes.
 bool ParseInt64(std::string_view s, int64_t* out) noexcept;
 

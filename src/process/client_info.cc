@@ -2,21 +2,12 @@
 
 #include <cctype>
 
+#include "common/strconv.h"
+
 namespace infermetry::process {
 namespace {
 
 thread_local const ClientInfo* current = nullptr;
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 }  // namespace
 

@@ -1,5 +1,13 @@
 // Server implementation on Boost.Asio and Boost.Beast's request parser. This is the only
 // translation unit that includes Boost headers (they are expensive to compile).
+//
+// A streamed response (Response::Stream) alternates between two places: the producer runs on a
+// worker (it may block), each piece it returns is written on the connection's strand, and only
+// once that write completes is the producer called again. While the producer runs, the strand
+// watches the socket for the peer going away, so that a disconnect is noticed (and the producer
+// told) even when no write is pending.
+
+#include <sys/socket.h>
 
 #include <array>
 #include <boost/asio/io_context.hpp>
@@ -15,8 +23,10 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <cerrno>
 #include <condition_variable>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -70,6 +80,27 @@ std::string EndpointString(const tcp::endpoint& ep) {
 }
 
 class Connection;
+
+// The producer of one streamed response and its bookkeeping. `next` and `abandoned` are touched
+// on the strand, except that a worker calls `next` while `pulling` is true (the strand then
+// leaves `next` alone).
+struct StreamState {
+  ChunkSource next;
+  std::function<void()> abandoned;
+  std::string_view route;
+  int status = 200;
+  BodyFraming framing = BodyFraming::kChunked;
+  bool keep_alive = false;
+  bool pulling = false;  // `next` is running on a worker
+  bool ended = false;    // completed or abandoned; `next` is not called again
+  bool counted = false;  // self-metrics recorded
+
+  // Destroys the producer; REQUIRES !pulling.
+  void Release() {
+    next = nullptr;
+    abandoned = nullptr;
+  }
+};
 
 // State shared by the listener and every connection. Members are declared so that the
 // io_context is destroyed before the connection registry (destroying the io_context destroys
@@ -269,6 +300,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     req.body = std::move(msg.body());
     req.remote_addr = remote_addr_;
     keep_alive_ = msg.keep_alive();
+    http_version_ = msg.version();
     parser_.reset();
     phase_ = Phase::kHandling;
 
@@ -289,16 +321,175 @@ class Connection : public std::enable_shared_from_this<Connection> {
         route = core_->router->Find(req.method, req.path).route_name;
         resp.SetText(StatusForDecodeError(decoded), decoded.message() + "\n");
       }
-      EncodeResponseBody(req.Header("Accept-Encoding"), opts_, &resp);
+      if (!resp.streamed()) EncodeResponseBody(req.Header("Accept-Encoding"), opts_, &resp);
     } catch (const std::exception& e) {  // e.g. bad_alloc; never let it reach the pool thread
       log::Error("http request failed", {{"path", req.path}, {"err", e.what()}});
       resp = Response();
       resp.SetText(500, "500 internal server error\n");
     }
     const bool head_only = req.method == "HEAD";
+    if (resp.streamed()) {
+      Run([resp = std::move(resp), route, head_only](Connection* c) mutable {
+        c->StartStream(std::move(resp), route, head_only);
+      });
+      return;
+    }
     Run([resp = std::move(resp), route, head_only](Connection* c) mutable {
       c->Write(std::move(resp), route, head_only, /*close_after=*/false);
     });
+  }
+
+  // ---- Streamed responses (all on the strand unless noted) ----
+
+  void StartStream(Response resp, std::string_view route, bool head_only) {
+    ChunkSource next = std::move(resp.stream);
+    std::function<void()> abandoned = std::move(resp.stream_abandoned);
+    resp.stream = nullptr;
+    resp.stream_abandoned = nullptr;
+    if (phase_ == Phase::kClosed) return;  // the producer is destroyed unused
+    const BodyFraming framing =
+        http_version_ >= 11 ? BodyFraming::kChunked : BodyFraming::kUntilClose;
+    if (head_only || StatusHasNoBody(resp.status)) {
+      next = nullptr;
+      abandoned = nullptr;
+      resp.body.clear();
+      return Write(std::move(resp), route, /*head_only=*/true, /*close_after=*/false, framing);
+    }
+    auto state = std::make_shared<StreamState>();
+    state->next = std::move(next);
+    state->abandoned = std::move(abandoned);
+    state->route = route;
+    state->status = resp.status;
+    state->framing = framing;
+    state->keep_alive = keep_alive_ && !closing_ && framing == BodyFraming::kChunked;
+    stream_ = state;
+    resp.body.clear();
+    phase_ = Phase::kWriting;
+    WatchForDisconnect();
+    WriteStream(SerializeResponseHead(resp, state->keep_alive, framing), /*last=*/false);
+  }
+
+  void WriteStream(std::string data, bool last) {
+    out_body_ = std::move(data);
+    ArmTimer(opts_.body_timeout, Timeout::kWrite);
+    asio::async_write(socket_, asio::buffer(out_body_),
+                      [self = shared_from_this(), state = stream_, last](error_code ec, size_t) {
+                        if (state != self->stream_ || state->ended) return;
+                        self->DisarmTimer();
+                        self->out_body_.clear();
+                        if (ec || self->timed_out_ != Timeout::kNone) return self->Close();
+                        if (last) return self->FinishStream();
+                        self->PullNext();
+                      });
+  }
+
+  void PullNext() {
+    std::shared_ptr<StreamState> state = stream_;
+    state->pulling = true;
+    asio::post(core_->pool, [self = shared_from_this(), state]() {
+      // On a worker: only `state->next` is touched here.
+      std::string chunk;
+      bool more = false;
+      bool failed = false;
+      try {
+        more = state->next(&chunk);
+      } catch (const std::exception& e) {
+        log::Error("http stream producer threw", {{"route", state->route}, {"err", e.what()}});
+        failed = true;
+      } catch (...) {
+        log::Error("http stream producer threw", {{"route", state->route}});
+        failed = true;
+      }
+      self->Run([state, more, failed, chunk = std::move(chunk)](Connection* c) mutable {
+        c->OnPulled(state, more, failed, std::move(chunk));
+      });
+    });
+  }
+
+  void OnPulled(const std::shared_ptr<StreamState>& state, bool more, bool failed,
+                std::string chunk) {
+    state->pulling = false;
+    if (state->ended || state != stream_ || phase_ == Phase::kClosed) {
+      state->Release();
+      return;
+    }
+    if (failed) return Close();
+    if (!more) {
+      state->Release();
+      if (state->framing != BodyFraming::kChunked) return FinishStream();
+      return WriteStream(std::string(kLastChunk), /*last=*/true);
+    }
+    if (chunk.empty()) return PullNext();
+    if (state->framing != BodyFraming::kChunked) return WriteStream(std::move(chunk), false);
+    std::string framed;
+    AppendChunk(&framed, chunk);
+    WriteStream(std::move(framed), /*last=*/false);
+  }
+
+  // Completes the streamed response that was written in full.
+  void FinishStream() {
+    std::shared_ptr<StreamState> state = std::move(stream_);
+    state->ended = true;
+    CountStream(*state);
+    state->Release();
+    StopWatching();
+    if (!state->keep_alive) return LingerClose();
+    WaitForRequest();
+  }
+
+  // Ends a stream that did not complete (called from Close). The producer is destroyed now, or
+  // by OnPulled once the running call returns (after being told through `abandoned`).
+  void AbandonStream() {
+    std::shared_ptr<StreamState> state = std::move(stream_);
+    if (state == nullptr || state->ended) return;
+    state->ended = true;
+    CountStream(*state);
+    if (state->pulling) {
+      std::function<void()> abandoned = std::move(state->abandoned);
+      state->abandoned = nullptr;
+      if (abandoned) abandoned();
+      return;
+    }
+    state->Release();
+  }
+
+  void CountStream(StreamState& state) {
+    if (state.counted) return;
+    state.counted = true;
+    HttpMetrics& m = Metrics();
+    m.requests.With({state.route, std::to_string(state.status)}).Inc();
+    m.duration.With({state.route})
+        .Observe(std::chrono::duration<double>(Clock::now() - header_time_).count());
+  }
+
+  // Waits for the socket to become readable while a stream is in progress: end of stream or an
+  // error means the peer is gone. Bytes of a pipelined request end the watch (they are left for
+  // the parser); a peer that pipelines and then vanishes is noticed by the next failed write.
+  void WatchForDisconnect() {
+    const uint64_t gen = ++watch_gen_;
+    watching_ = true;
+    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this(), gen](error_code ec) {
+      if (gen != self->watch_gen_ || !self->watching_) return;
+      self->watching_ = false;
+      if (ec == asio::error::operation_aborted || self->stream_ == nullptr) return;
+      if (!ec) {
+        char byte;
+        const ssize_t n = ::recv(self->socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n > 0) return;  // a pipelined request
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+          return self->WatchForDisconnect();
+        }
+      }
+      self->Close();
+    });
+  }
+
+  void StopWatching() {
+    if (!watching_) return;
+    watching_ = false;
+    ++watch_gen_;
+    error_code ignored;
+    socket_.cancel(ignored);  // nothing else is pending on the socket at this point
   }
 
   void SendError(int status, std::string reason) {
@@ -312,11 +503,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     SendError(413, "request body exceeds " + std::to_string(opts_.max_body_bytes) + " bytes");
   }
 
-  void Write(Response resp, std::string_view route, bool head_only, bool close_after) {
+  void Write(Response resp, std::string_view route, bool head_only, bool close_after,
+             BodyFraming framing = BodyFraming::kContentLength) {
     if (phase_ == Phase::kClosed) return;
     phase_ = Phase::kWriting;
     const bool keep_alive = keep_alive_ && !close_after && !closing_;
-    out_head_ = SerializeResponseHead(resp, keep_alive);
+    out_head_ = SerializeResponseHead(resp, keep_alive, framing);
     out_body_ = head_only || StatusHasNoBody(resp.status) ? std::string() : std::move(resp.body);
     std::vector<asio::const_buffer> bufs{asio::buffer(out_head_), asio::buffer(out_body_)};
     ArmTimer(opts_.body_timeout, Timeout::kWrite);
@@ -357,6 +549,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void Close() {
     phase_ = Phase::kClosed;
+    watching_ = false;
+    AbandonStream();
     DisarmTimer();
     error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
@@ -375,7 +569,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   uint64_t timer_gen_ = 0;
   bool first_request_ = true;
   bool keep_alive_ = false;
+  unsigned http_version_ = 11;  // of the request being served: 10 or 11
   bool closing_ = false;
+  std::shared_ptr<StreamState> stream_;  // the streamed response in progress, if any
+  uint64_t watch_gen_ = 0;
+  bool watching_ = false;
   boost::beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Clock::time_point header_time_;

@@ -5,17 +5,6 @@
 #include "common/strconv.h"
 
 namespace infermetry::http {
-namespace {
-
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-}  // namespace
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return LowerAscii(x) == LowerAscii(y);
-         });
-}
 
 std::string_view FindHeader(const HeaderList& headers, std::string_view name) {
   for (const auto& [k, v] : headers) {
@@ -88,6 +77,11 @@ void Response::SetText(int status_code, std::string text) {
   status = status_code;
   body = std::move(text);
   SetContentType("text/plain; charset=utf-8");
+}
+
+void Response::Stream(ChunkSource next, std::function<void()> abandoned) {
+  stream = std::move(next);
+  stream_abandoned = std::move(abandoned);
 }
 
 }  // namespace infermetry::http

@@ -9,12 +9,14 @@
 #include <utility>
 #include <vector>
 
+#include "common/strconv.h"
+
 namespace infermetry::http {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 // Case-insensitive ASCII comparison, as header names require.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+using ::infermetry::EqualsIgnoreCase;
 
 // Value of the first header called `name` (case-insensitive), or "" when absent. The view points
 // into `headers`.
@@ -47,10 +49,18 @@ struct Request {
   std::vector<std::string> QueryParams(std::string_view name) const;
 };
 
+// Produces a streamed response body one piece at a time (see Response::Stream). Returns false
+// when the body is complete (`*chunk` is then ignored); returns true with the next piece in
+// `*chunk` otherwise (an empty piece is skipped, it does not end the body).
+using ChunkSource = std::function<bool(std::string* chunk)>;
+
 struct Response {
   int status = 200;
   HeaderList headers;
   std::string body;
+  // Set by Stream(); empty for an ordinary response.
+  ChunkSource stream;
+  std::function<void()> stream_abandoned;
 
   // Replaces every header called `name` (case-insensitive) with one `name: value`.
   void SetHeader(std::string_view name, std::string_view value);
@@ -61,6 +71,27 @@ struct Response {
   void SetContentType(std::string_view content_type) { SetHeader("Content-Type", content_type); }
   // Sets status, a text/plain body and its content type in one call.
   void SetText(int status_code, std::string text);
+
+  // Makes this a streamed response: `body` is ignored and the server instead writes the head
+  // (status and headers as set, no Content-Length, never gzipped) and then whatever `next`
+  // produces, as it produces it:
+  // - `next` is called on a server worker thread, never concurrently with itself, and may block
+  //   (e.g. until the next token exists); each piece it returns is written to the client before
+  //   `next` is called again. HTTP/1.1 clients receive the pieces as chunks of a
+  //   `Transfer-Encoding: chunked` body ending with the zero-length chunk; HTTP/1.0 clients
+  //   receive them unframed and the connection closes after the last one.
+  // - When the client disconnects, a write fails or times out, or the server shuts down before
+  //   `next` has returned false, `next` is not called again and is destroyed (so the destructor
+  //   of whatever it captured can cancel the work behind it). If `next` is running at that
+  //   moment (blocked on a worker), `abandoned` (when given) is called first, on the server's
+  //   I/O thread, concurrently with that call: it should make `next` return soon. `abandoned` is
+  //   called at most once and never after `next` returned false.
+  // - A HEAD request gets the head only; `next` is destroyed without being called. So is it for
+  //   a status without a body (1xx, 204, 304).
+  // - An exception thrown by `next` ends the response abruptly (the connection is closed
+  //   without the final chunk, so the client sees a truncated body).
+  void Stream(ChunkSource next, std::function<void()> abandoned = nullptr);
+  bool streamed() const { return static_cast<bool>(stream); }
 };
 
 // Serves one request. Called on a server worker thread; may block (the server keeps serving

@@ -153,7 +153,7 @@ void EncodeResponseBody(std::string_view accept_encoding, const ServerOptions& o
   resp->SetHeader("Content-Encoding", "gzip");
 }
 
-std::string SerializeResponseHead(const Response& resp, bool keep_alive) {
+std::string SerializeResponseHead(const Response& resp, bool keep_alive, BodyFraming framing) {
   std::string out;
   out.reserve(256);
   out += "HTTP/1.1 ";
@@ -172,13 +172,38 @@ std::string SerializeResponseHead(const Response& resp, bool keep_alive) {
     out += "\r\n";
   }
   if (!StatusHasNoBody(resp.status)) {
-    out += "Content-Length: ";
-    out += std::to_string(resp.body.size());
-    out += "\r\n";
+    switch (framing) {
+      case BodyFraming::kContentLength:
+        out += "Content-Length: ";
+        out += std::to_string(resp.body.size());
+        out += "\r\n";
+        break;
+      case BodyFraming::kChunked:
+        out += "Transfer-Encoding: chunked\r\n";
+        break;
+      case BodyFraming::kUntilClose:
+        break;
+    }
   }
   out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
   out += "\r\n";
   return out;
+}
+
+void AppendChunk(std::string* out, std::string_view data) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char digits[16];
+  int n = 0;
+  size_t size = data.size();
+  do {
+    digits[n++] = kHex[size & 0xf];
+    size >>= 4;
+  } while (size != 0);
+  out->reserve(out->size() + static_cast<size_t>(n) + data.size() + 4);
+  while (n > 0) out->push_back(digits[--n]);
+  out->append("\r\n");
+  out->append(data);
+  out->append("\r\n");
 }
 
 std::string_view ReasonPhrase(int status) {

@@ -37,10 +37,24 @@ void EncodeResponseBody(std::string_view accept_encoding, const ServerOptions& o
 // True for statuses that never carry a body or Content-Length (1xx, 204, 304).
 bool StatusHasNoBody(int status);
 
+// How a response body is delimited on the wire.
+enum class BodyFraming {
+  kContentLength,  // "Content-Length: <body size>" (omitted for statuses without a body)
+  kChunked,        // "Transfer-Encoding: chunked" (streamed, HTTP/1.1)
+  kUntilClose,     // neither; the body ends when the connection closes (streamed, HTTP/1.0)
+};
+
 // The status line and header block, ending with the blank line. Handler-set Content-Length,
 // Transfer-Encoding and Connection headers are replaced by the server's own; CR and LF in
 // header values become spaces and headers with invalid names are dropped.
-std::string SerializeResponseHead(const Response& resp, bool keep_alive);
+std::string SerializeResponseHead(const Response& resp, bool keep_alive,
+                                  BodyFraming framing = BodyFraming::kContentLength);
+
+// Appends `data` as one chunk of a chunked body: "<hex size>\r\n<data>\r\n". REQUIRES:
+// `data` is not empty (an empty chunk would end the body).
+void AppendChunk(std::string* out, std::string_view data);
+// The zero-length chunk that ends a chunked body (no trailers).
+inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 // "OK", "Not Found", ...; "Unknown" for codes without a registered phrase.
 std::string_view ReasonPhrase(int status);

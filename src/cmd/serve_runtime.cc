@@ -1,0 +1,102 @@
+#include "cmd/serve_runtime.h"
+
+#include <atomic>
+
+#include "cmd/collector_config.h"
+#include "common/log.h"
+#include "server/api/metrics_proxy.h"
+#include "server/api/store_api.h"
+#include "server/http/server.h"
+#include "spanstore/span_store.h"
+#include "tsdb/db.h"
+
+namespace infermetry::cmd {
+namespace {
+
+// The span store as the pipeline's SpanAppender and LogAppender.
+class SpanStoreSink : public storage::SpanAppender, public storage::LogAppender {
+ public:
+  explicit SpanStoreSink(spanstore::SpanStore* store) : store_(store) {}
+  Status AppendSpans(std::vector<model::Span> spans) override { return store_->IngestSpans(std::move(spans)); }
+  Status AppendLogs(std::vector<model::LogRecord> logs) override { return store_->IngestLogs(std::move(logs)); }
+
+ private:
+  spanstore::SpanStore* store_;
+};
+
+}  // namespace
+
+struct ServeRuntime::Impl {
+  std::unique_ptr<tsdb::DB> metrics;
+  std::unique_ptr<spanstore::SpanStore> spans;
+  std::unique_ptr<SpanStoreSink> sink;
+  LoadedCollector collector;
+  std::unique_ptr<http::Server> server;
+  std::atomic<bool> ready{false};
+  bool stopped = false;
+};
+
+ServeRuntime::ServeRuntime(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+ServeRuntime::~ServeRuntime() { (void)Stop(); }
+
+std::string ServeRuntime::address() const { return impl_->server->address(); }
+
+Result<std::unique_ptr<ServeRuntime>> ServeRuntime::Start(std::unique_ptr<config::Document> doc,
+                                                          const StorageOptions& o,
+                                                          const std::string& listen) {
+  auto impl = std::make_unique<Impl>();
+  tsdb::Options to;
+  to.dir = o.path + "/metrics";
+  to.wal_sync = o.wal_sync;
+  to.ooo_window_ms = o.out_of_order_window.count();
+  to.retention_ms = o.retention_time.count();
+  to.retention_bytes = o.retention_size;
+  INFERMETRY_ASSIGN_OR_RETURN(impl->metrics, tsdb::DB::Open(to));
+  spanstore::SpanStoreOptions so;
+  so.dir = o.path;
+  so.wal_sync = o.wal_sync;
+  so.retention = std::chrono::duration_cast<std::chrono::nanoseconds>(o.retention_time);
+  so.retention_bytes = o.retention_size;
+  INFERMETRY_ASSIGN_OR_RETURN(impl->spans, spanstore::SpanStore::Open(so));
+  impl->sink = std::make_unique<SpanStoreSink>(impl->spans.get());
+  process::Host host{impl->metrics.get(), impl->sink.get(), impl->sink.get()};
+  INFERMETRY_ASSIGN_OR_RETURN(impl->collector, BuildCollector(std::move(doc), host));
+
+  auto router = std::make_shared<http::Router>();
+  router->Handle("GET", "/metrics", "self_metrics", api::ServeSelfMetrics);
+  router->Handle("GET", "/-/healthy", "healthy", [](const http::Request&, http::Response* resp) {
+    resp->body = "infermetry is healthy.\n";
+  });
+  Impl* raw = impl.get();
+  router->Handle("GET", "/-/ready", "ready", [raw](const http::Request&, http::Response* resp) {
+    const bool ready = raw->ready;
+    resp->status = ready ? 200 : 503;
+    resp->body = ready ? "infermetry is ready.\n" : "infermetry is starting.\n";
+  });
+  api::RegisterStoreApi(router.get(), {impl->metrics.get(), impl->spans.get(), impl->spans.get()});
+  http::ServerOptions opt;
+  opt.listen = listen;
+  INFERMETRY_ASSIGN_OR_RETURN(impl->server, http::Server::Start(opt, router));
+  Status st = impl->collector.service->Start();
+  if (!st.ok()) return st.WithContext("cannot start the pipelines");
+  impl->ready = true;
+  return std::unique_ptr<ServeRuntime>(new ServeRuntime(std::move(impl)));
+}
+
+Status ServeRuntime::Stop() {
+  Impl& m = *impl_;
+  if (m.stopped) return Status::Ok();
+  m.stopped = true;
+  m.ready = false;
+  Status first = m.collector.service->Shutdown(std::chrono::seconds(10));
+  if (!first.ok()) log::Warn("shutdown incomplete", {{"err", first.ToString()}});
+  m.server->Shutdown(std::chrono::seconds(1));
+  for (Status closed : {m.metrics->Close(), m.spans->Close()}) {
+    if (!closed.ok()) log::Warn("closing the store", {{"err", closed.ToString()}});
+    if (first.ok()) first = closed;
+  }
+  return first;
+}
+
+}  // namespace infermetry::cmd
