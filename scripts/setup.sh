@@ -5,8 +5,8 @@
 #   scripts/setup.sh build  deps + a Release build in build/
 #   scripts/setup.sh run    build, then run the main job: `infermetry demo` (see README)
 #   scripts/setup.sh test   deps + every test: unit tests (Release and ASan+UBSan builds),
-#                           the parser fuzzer for a bounded time, end-to-end tests against
-#                           Debian's Prometheus
+#                           the fuzzers for a bounded time, end-to-end tests against
+#                           Debian's Prometheus and PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -22,7 +22,7 @@ PACKAGES=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libsimdjson-dev
   libzstd-dev libsnappy-dev
   # test peers and tools
-  prometheus curl python3 ca-certificates openssl
+  prometheus postgresql curl python3 ca-certificates openssl
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -72,7 +72,7 @@ cmd_test() {
   build build-asan -DCMAKE_BUILD_TYPE=Debug -DINFERMETRY_SANITIZE=ON -DINFERMETRY_BENCH=OFF
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$JOBS")
   echo "== fuzzing (${FUZZ_SECONDS}s per target)"
-  local fuzzers=(textparse_fuzz otlp_json_fuzz otlp_proto_fuzz)
+  local fuzzers=(textparse_fuzz otlp_json_fuzz otlp_proto_fuzz sql_parser_fuzz)
   CC=clang-14 CXX=clang++-14 build build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINFERMETRY_FUZZ=ON \
     -DINFERMETRY_TESTS=OFF -DINFERMETRY_BENCH=OFF -- "${fuzzers[@]}"
   local f corpus

@@ -14,6 +14,7 @@
 #include "common/strconv.h"
 #include "emulator/engine/scenario.h"
 #include "emulator/simulate/sim_store.h"
+#include "query/sql/catalog/stream_registry.h"
 #include "spanstore/span_store.h"
 #include "tsdb/db.h"
 
@@ -35,7 +36,7 @@ int Fail(const Status& st) {
 }
 
 int Simulate(const EmulatedServerSpec& spec, const std::string& data_dir, std::chrono::milliseconds duration,
-             std::chrono::milliseconds interval, double start) {
+             std::chrono::milliseconds interval, double start, const std::string& stream) {
   emulator::SimulateOptions o;
   auto preset = emulator::Preset(spec.preset);
   if (!preset.ok()) return Fail(preset.status());
@@ -67,6 +68,16 @@ int Simulate(const EmulatedServerSpec& spec, const std::string& data_dir, std::c
   auto spans = spanstore::SpanStore::Open(so);
   if (!spans.ok()) return Fail(spans.status());
   SpanStoreAppender span_sink(spans->get());
+  if (!stream.empty()) {
+    // The samples carry p_stream="<stream>" and the stream is registered, so SQL sees it as
+    // the table <stream> (as OTLP/HTTP with X-P-Stream would have made it).
+    auto registry = sql::StreamRegistry::Open(data_dir + "/streams.json");
+    if (!registry.ok()) return Fail(registry.status());
+    if (Status st = (*registry)->Ensure(stream, sql::StreamKind::kMetrics); !st.ok()) {
+      return Fail(st.WithContext("--stream"));
+    }
+    o.target_labels["p_stream"] = stream;
+  }
   log::Info("simulating", {{"scenario", o.scenario}, {"model", o.engine.model}, {"engines", o.data_parallel_size},
                            {"duration", FormatDuration(duration)}, {"data", data_dir}});
   auto report = emulator::SimulateInto(o, db->get(), &span_sink);
@@ -93,7 +104,7 @@ int RunEmulate(int argc, char** argv) {
                "with a simulated continuous-batching engine in place of the GPU.",
                argv[0]};
   EmulatedServerSpec spec;
-  std::string config_path, layout = "current", simulate, interval = "5s", data_dir;
+  std::string config_path, layout = "current", simulate, interval = "5s", data_dir, stream;
   double start = 0;
   bool list = false;
   std::vector<std::string> overrides;
@@ -117,6 +128,9 @@ int RunEmulate(int argc, char** argv) {
   app.add_option("--data-dir", data_dir, "store directory for --simulate (serve it with infermetry serve)");
   app.add_option("--scrape-interval", interval, "--simulate: scrape every")->capture_default_str();
   app.add_option("--start", start, "--simulate: Unix seconds of the first instant (default: now - duration)");
+  app.add_option("--stream", stream,
+                 "--simulate: store the samples in this SQL stream (label p_stream, registered in "
+                 "<data-dir>/streams.json)");
   CLI11_PARSE(app, argc, argv);
 
   if (list) {
@@ -152,6 +166,7 @@ int RunEmulate(int argc, char** argv) {
     specs = std::move(*decoded);
   }
 
+  if (simulate.empty() && !stream.empty()) return Fail(InvalidArgument("--stream applies to --simulate only"));
   if (!simulate.empty()) {
     if (data_dir.empty()) return Fail(InvalidArgument("--simulate needs --data-dir"));
     if (specs.size() != 1) return Fail(InvalidArgument("--simulate runs one server; the config lists several"));
@@ -159,7 +174,7 @@ int RunEmulate(int argc, char** argv) {
     if (!d.ok()) return Fail(d.status().WithContext("--simulate"));
     auto iv = ParseDuration(interval);
     if (!iv.ok()) return Fail(iv.status().WithContext("--scrape-interval"));
-    return Simulate(specs[0], data_dir, *d, *iv, start);
+    return Simulate(specs[0], data_dir, *d, *iv, start, stream);
   }
 
   BlockTerminationSignals();

@@ -10,6 +10,9 @@
 #include "common/log.h"
 
 namespace infermetry::cmd {
+
+int RunQuery(int argc, char** argv);  // cmd_query.cc
+
 namespace {
 
 constexpr Command kCommands[] = {
@@ -18,6 +21,7 @@ constexpr Command kCommands[] = {
     {"emulate", "emulated vLLM servers (OpenAI API, /metrics, traces), or a scenario on a simulated clock", RunEmulate},
     {"loadgen", "load an OpenAI-compatible server and report client-side TTFT/ITL/e2e percentiles", RunLoadgen},
     {"proxy", "re-expose an upstream /metrics with normalized metric names", RunProxy},
+    {"query", "run an SQL query against a running server or a data directory", RunQuery},
     {"scrape", "scrape Prometheus targets from a config and print the samples", RunScrape},
     {"serve", "run the pipelines with the embedded store and its read API", RunServe},
     {"validate", "check a configuration file and report errors with file:line", RunValidate},

@@ -52,6 +52,59 @@ Result<StorageOptions> DecodeStorageOptions(const config::Document& doc, const Y
   return out;
 }
 
+Result<ApiOptions> DecodeApiOptions(const config::Document& doc, const YAML::Node* auth,
+                                    const YAML::Node* query) {
+  ApiOptions out;
+  if (auth != nullptr) {
+    config::MapReader r(doc, *auth, "auth");
+    INFERMETRY_RETURN_IF_ERROR(r.status());
+    YAML::Node users = r.Child("users");
+    INFERMETRY_RETURN_IF_ERROR(r.Finish());
+    if (!users.IsDefined() || users.IsNull() || !users.IsSequence() || users.size() == 0) {
+      return doc.ErrorAt(users.IsDefined() ? users : *auth,
+                         "auth.users: want a list of {username, password} (at least one user)");
+    }
+    out.users.clear();
+    for (size_t i = 0; i < users.size(); ++i) {
+      const std::string where = "auth.users[" + std::to_string(i) + "]";
+      config::MapReader u(doc, users[i], where);
+      INFERMETRY_RETURN_IF_ERROR(u.status());
+      api::ApiUser user;
+      INFERMETRY_RETURN_IF_ERROR(u.String("username", &user.username));
+      INFERMETRY_RETURN_IF_ERROR(u.String("password", &user.password));
+      INFERMETRY_RETURN_IF_ERROR(u.Finish());
+      if (user.username.empty() || user.username.find(':') != std::string::npos) {
+        return doc.ErrorAt(users[i], where + ".username: want a non-empty name without ':'");
+      }
+      if (user.password.empty()) return doc.ErrorAt(users[i], where + ".password: must not be empty");
+      for (const api::ApiUser& other : out.users) {
+        if (other.username == user.username) {
+          return doc.ErrorAt(users[i], where + ".username: \"" + user.username + "\" is listed twice");
+        }
+      }
+      out.users.push_back(std::move(user));
+    }
+  }
+  if (query != nullptr) {
+    config::MapReader r(doc, *query, "query");
+    INFERMETRY_RETURN_IF_ERROR(r.status());
+    std::string limit;
+    INFERMETRY_RETURN_IF_ERROR(r.Duration("timeout", &out.query_timeout));
+    INFERMETRY_RETURN_IF_ERROR(r.String("memory_limit", &limit));
+    INFERMETRY_RETURN_IF_ERROR(r.Finish());
+    if (out.query_timeout.count() <= 0) {
+      return doc.ErrorAt(r.Child("timeout"), "query.timeout: must be positive");
+    }
+    if (!limit.empty()) {
+      auto bytes = ParseByteSize(limit);
+      if (!bytes.ok()) return doc.ErrorAt(r.Child("memory_limit"), "query.memory_limit: " + bytes.status().message());
+      if (*bytes == 0) return doc.ErrorAt(r.Child("memory_limit"), "query.memory_limit: must be positive");
+      out.query_memory_limit = *bytes;
+    }
+  }
+  return out;
+}
+
 std::string_view DefaultServeConfig() {
   return R"(receivers:
   otlp:

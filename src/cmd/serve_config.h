@@ -11,6 +11,16 @@
 //     retention_size: 0          # e.g. 50GB (units B, KB, MB, GB, TB: powers of 1024); 0: no limit
 //     out_of_order_window: 0s    # metrics: how far behind its newest sample a series accepts
 //
+// and the HTTP API's `auth:` and `query:` sections (docs/sql-api.md):
+//
+//   auth:                        # HTTP Basic users of the Parseable-compatible API; absent:
+//     users:                     # the local default admin/admin
+//       - username: alice
+//         password: ${env:ALICE_PASSWORD}
+//   query:
+//     timeout: 30s               # per SQL query
+//     memory_limit: 1GiB         # per SQL query (units as retention_size)
+//
 // Without --config, serve runs DefaultServeConfig(): OTLP over gRPC (127.0.0.1:4317) and HTTP
 // (127.0.0.1:4318), every signal into the store.
 
@@ -18,9 +28,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "config/yaml.h"
+#include "server/api/parseable_auth.h"
 #include "tsdb/wal/wal.h"
 
 namespace infermetry::cmd {
@@ -35,6 +47,16 @@ struct StorageOptions {
 
 // Decodes `storage:` (absent: defaults). Errors name file:line:column.
 Result<StorageOptions> DecodeStorageOptions(const config::Document& doc, const YAML::Node* node);
+
+struct ApiOptions {
+  std::vector<api::ApiUser> users = api::DefaultApiUsers();
+  std::chrono::milliseconds query_timeout{30000};
+  uint64_t query_memory_limit = uint64_t{1} << 30;
+};
+
+// Decodes `auth:` and `query:` (either may be null: defaults). Errors name file:line:column.
+Result<ApiOptions> DecodeApiOptions(const config::Document& doc, const YAML::Node* auth,
+                                    const YAML::Node* query);
 
 // "512MB" -> 536870912; plain integers are bytes.
 Result<uint64_t> ParseByteSize(std::string_view s);

@@ -4,7 +4,12 @@
 
 #include "cmd/collector_config.h"
 #include "common/log.h"
+#include "config/collector_yaml.h"
+#include "query/sql/catalog/store_catalog.h"
 #include "server/api/metrics_proxy.h"
+#include "server/api/parseable_api.h"
+#include "server/api/prom_api.h"
+#include "server/api/remote_write.h"
 #include "server/api/store_api.h"
 #include "server/http/server.h"
 #include "spanstore/span_store.h"
@@ -30,7 +35,10 @@ struct ServeRuntime::Impl {
   std::unique_ptr<tsdb::DB> metrics;
   std::unique_ptr<spanstore::SpanStore> spans;
   std::unique_ptr<SpanStoreSink> sink;
+  std::unique_ptr<sql::StreamRegistry> streams;
+  std::unique_ptr<sql::Catalog> catalog;
   LoadedCollector collector;
+  std::unique_ptr<api::PromQueryBackend> promql;  // the PromQL engine over `metrics`
   std::unique_ptr<http::Server> server;
   std::atomic<bool> ready{false};
   bool stopped = false;
@@ -46,6 +54,11 @@ Result<std::unique_ptr<ServeRuntime>> ServeRuntime::Start(std::unique_ptr<config
                                                           const StorageOptions& o,
                                                           const std::string& listen) {
   auto impl = std::make_unique<Impl>();
+  // The HTTP API's own sections, checked before anything is opened.
+  INFERMETRY_ASSIGN_OR_RETURN(config::CollectorConfig sections, config::DecodeCollectorConfig(*doc));
+  INFERMETRY_ASSIGN_OR_RETURN(ApiOptions api_options,
+                              DecodeApiOptions(*doc, sections.auth ? &*sections.auth : nullptr,
+                                               sections.query ? &*sections.query : nullptr));
   tsdb::Options to;
   to.dir = o.path + "/metrics";
   to.wal_sync = o.wal_sync;
@@ -60,6 +73,8 @@ Result<std::unique_ptr<ServeRuntime>> ServeRuntime::Start(std::unique_ptr<config
   so.retention_bytes = o.retention_size;
   INFERMETRY_ASSIGN_OR_RETURN(impl->spans, spanstore::SpanStore::Open(so));
   impl->sink = std::make_unique<SpanStoreSink>(impl->spans.get());
+  INFERMETRY_ASSIGN_OR_RETURN(impl->streams, sql::StreamRegistry::Open(o.path + "/streams.json"));
+  impl->catalog = sql::NewStoreCatalog({impl->metrics.get(), impl->spans.get(), impl->spans.get(), impl->streams.get()});
   process::Host host{impl->metrics.get(), impl->sink.get(), impl->sink.get()};
   INFERMETRY_ASSIGN_OR_RETURN(impl->collector, BuildCollector(std::move(doc), host));
 
@@ -75,6 +90,21 @@ Result<std::unique_ptr<ServeRuntime>> ServeRuntime::Start(std::unique_ptr<config
     resp->body = ready ? "infermetry is ready.\n" : "infermetry is starting.\n";
   });
   api::RegisterStoreApi(router.get(), {impl->metrics.get(), impl->spans.get(), impl->spans.get()});
+  // The Parseable-compatible API (docs/sql-api.md): SQL, JSON events, streams, OTLP/HTTP.
+  api::ParseableApiOptions po;
+  po.auth.users = api_options.users;
+  po.sql.catalog = impl->catalog.get();
+  po.sql.timeout = api_options.query_timeout;
+  po.sql.memory_limit_bytes = static_cast<size_t>(api_options.query_memory_limit);
+  po.streams = impl->streams.get();
+  po.stores = host;
+  // The Prometheus HTTP API (PromQL; /api/v1/query shared with SQL above) and remote write.
+  impl->promql = api::NewEngineBackend(impl->metrics.get());
+  api::PromApi prom{impl->promql.get(), nullptr};
+  po.promql = [prom](const http::Request& req, http::Response* resp) { api::ServePromQuery(prom, req, resp); };
+  api::RegisterPromApi(router.get(), prom, /*with_query=*/false);
+  api::RegisterRemoteWrite(router.get(), {impl->metrics.get()});
+  INFERMETRY_RETURN_IF_ERROR(api::RegisterParseableApi(router.get(), std::move(po)));
   http::ServerOptions opt;
   opt.listen = listen;
   INFERMETRY_ASSIGN_OR_RETURN(impl->server, http::Server::Start(opt, router));

@@ -1,7 +1,9 @@
 #pragma once
 // The running parts of `infermetry serve`, startable from any subcommand (serve, demo): the
 // stores, the pipelines of a Collector configuration writing into them, and the HTTP listener
-// with the read API, /metrics and /-/ready.
+// with the read API, /metrics, /-/ready and the Parseable-compatible API (SQL over the streams
+// registered in <storage.path>/streams.json, JSON ingestion, OTLP/HTTP with X-P-Stream; Basic
+// auth from the config's `auth:` section; docs/sql-api.md).
 //
 //   auto rt = ServeRuntime::Start(std::move(doc), storage, "127.0.0.1:9400");
 //   if (!rt.ok()) ...                       // the message says what failed, with file:line

@@ -77,6 +77,9 @@ struct CollectorConfig {
   // infermetry's own top-level `storage:` section (the embedded store of `infermetry serve`);
   // empty when absent. Decoded by the serve command.
   std::optional<YAML::Node> storage;
+  // Likewise `auth:` and `query:` (the serve command's HTTP API; cmd/serve_config.h).
+  std::optional<YAML::Node> auth;
+  std::optional<YAML::Node> query;
 };
 
 // The sections by kind, for lookups: FindComponent(cfg.exporters, "otlp/dash0").

@@ -11,6 +11,7 @@
 #include "common/duration.h"
 #include "common/strconv.h"
 #include "model/sample.h"
+#include "server/api/prom_params.h"
 #include "server/api/selector.h"
 #include "server/api/span_json.h"
 
@@ -88,16 +89,19 @@ Result<int64_t> ParseTimeMs(std::string_view s, std::string_view param) {
                          "\" as Unix seconds or an RFC 3339 time");
 }
 
-Status TimeRange(const http::Request& req, int64_t* start_ms, int64_t* end_ms) {
+// start and end of the metrics routes, from the query string or a form body, as Prometheus
+// reads them (errors: invalid parameter "start": cannot parse "x" to a valid timestamp).
+Status TimeRange(const FormParams& params, int64_t* start_ms, int64_t* end_ms) {
   *start_ms = kMinTime;
   *end_ms = kMaxTime;
-  if (std::string s = req.QueryParam("start"); !s.empty()) {
-    INFERMETRY_ASSIGN_OR_RETURN(*start_ms, ParseTimeMs(s, "start"));
+  for (auto [name, out] : {std::pair{"start", start_ms}, std::pair{"end", end_ms}}) {
+    if (std::string s = params.Get(name); !s.empty()) {
+      auto t = ParsePromTime(s);
+      if (!t.ok()) return InvalidArgument("invalid parameter \"" + std::string(name) + "\": " + t.status().message());
+      *out = *t;
+    }
   }
-  if (std::string e = req.QueryParam("end"); !e.empty()) {
-    INFERMETRY_ASSIGN_OR_RETURN(*end_ms, ParseTimeMs(e, "end"));
-  }
-  if (*end_ms < *start_ms) return InvalidArgument("end is before start");
+  if (*end_ms < *start_ms) return InvalidArgument("invalid parameter \"end\": end timestamp must not be before start time");
   return Status::Ok();
 }
 
@@ -142,9 +146,9 @@ void AppendStrings(std::string* out, const std::vector<std::string>& v) {
 }
 
 // The matcher sets of every match[] parameter (required when `required`).
-Result<std::vector<std::vector<storage::Matcher>>> Selectors(const http::Request& req, bool required) {
+Result<std::vector<std::vector<storage::Matcher>>> Selectors(const FormParams& params, bool required) {
   std::vector<std::vector<storage::Matcher>> out;
-  for (const std::string& m : req.QueryParams("match[]")) {
+  for (const std::string& m : params.GetAll("match[]")) {
     INFERMETRY_ASSIGN_OR_RETURN(auto matchers, ParseSeriesSelector(m));
     out.push_back(std::move(matchers));
   }
@@ -158,9 +162,10 @@ class MetricsRoutes {
 
   void Series(const http::Request& req, http::Response* resp) const {
     Respond(resp, [&](std::string* out) -> Status {
+      FormParams params(req);
       int64_t start, end;
-      INFERMETRY_RETURN_IF_ERROR(TimeRange(req, &start, &end));
-      INFERMETRY_ASSIGN_OR_RETURN(auto selectors, Selectors(req, true));
+      INFERMETRY_RETURN_IF_ERROR(TimeRange(params, &start, &end));
+      INFERMETRY_ASSIGN_OR_RETURN(auto selectors, Selectors(params, true));
       INFERMETRY_ASSIGN_OR_RETURN(auto q, db_->NewQuerier(start, end));
       return Rows(q.get(), start, end, selectors, out, [](const model::Labels& ls, const storage::SeriesSet&,
                                                         std::string* row) {
@@ -172,9 +177,10 @@ class MetricsRoutes {
 
   void Samples(const http::Request& req, http::Response* resp) const {
     Respond(resp, [&](std::string* out) -> Status {
+      FormParams params(req);
       int64_t start, end;
-      INFERMETRY_RETURN_IF_ERROR(TimeRange(req, &start, &end));
-      INFERMETRY_ASSIGN_OR_RETURN(auto selectors, Selectors(req, true));
+      INFERMETRY_RETURN_IF_ERROR(TimeRange(params, &start, &end));
+      INFERMETRY_ASSIGN_OR_RETURN(auto selectors, Selectors(params, true));
       INFERMETRY_ASSIGN_OR_RETURN(auto q, db_->NewQuerier(start, end));
       out->append("{\"resultType\":\"matrix\",\"result\":");
       Status st = Rows(q.get(), start, end, selectors, out,
@@ -204,9 +210,10 @@ class MetricsRoutes {
 
   void Labels(const http::Request& req, http::Response* resp, const std::string& name) const {
     Respond(resp, [&](std::string* out) -> Status {
+      FormParams params(req);
       int64_t start, end;
-      INFERMETRY_RETURN_IF_ERROR(TimeRange(req, &start, &end));
-      INFERMETRY_ASSIGN_OR_RETURN(auto selectors, Selectors(req, false));
+      INFERMETRY_RETURN_IF_ERROR(TimeRange(params, &start, &end));
+      INFERMETRY_ASSIGN_OR_RETURN(auto selectors, Selectors(params, false));
       if (selectors.empty()) selectors.emplace_back();
       INFERMETRY_ASSIGN_OR_RETURN(auto q, db_->NewQuerier(start, end));
       std::set<std::string> all;
@@ -410,14 +417,16 @@ void RegisterStoreApi(http::Router* router, StoreApi api) {
       fn(*metrics, req, resp);
     };
   };
-  router->Handle("GET", "/api/v1/series", "series", with_metrics([](const MetricsRoutes& m, auto& req, auto* resp) {
-    m.Series(req, resp);
-  }));
+  for (const char* method : {"GET", "POST"}) {  // POST: the parameters form-encoded, as Prometheus takes them
+    router->Handle(method, "/api/v1/series", "series", with_metrics([](const MetricsRoutes& m, auto& req, auto* resp) {
+      m.Series(req, resp);
+    }));
+    router->Handle(method, "/api/v1/labels", "labels", with_metrics([](const MetricsRoutes& m, auto& req, auto* resp) {
+      m.Labels(req, resp, "");
+    }));
+  }
   router->Handle("GET", "/api/v1/samples", "samples", with_metrics([](const MetricsRoutes& m, auto& req, auto* resp) {
     m.Samples(req, resp);
-  }));
-  router->Handle("GET", "/api/v1/labels", "labels", with_metrics([](const MetricsRoutes& m, auto& req, auto* resp) {
-    m.Labels(req, resp, "");
   }));
   router->HandlePrefix("GET", "/api/v1/label/", "label_values",
                        with_metrics([](const MetricsRoutes& m, const http::Request& req, http::Response* resp) {
@@ -425,7 +434,11 @@ void RegisterStoreApi(http::Router* router, StoreApi api) {
                          if (!rest.ends_with("/values") || rest.size() <= 7) {
                            return Fail(resp, NotFound("want /api/v1/label/<name>/values"));
                          }
-                         m.Labels(req, resp, http::UrlDecode(rest.substr(0, rest.size() - 7), false));
+                         std::string name = http::UrlDecode(rest.substr(0, rest.size() - 7), false);
+                         if (!model::IsValidLabelName(name)) {
+                           return Fail(resp, InvalidArgument("invalid label name: \"" + name + "\""));
+                         }
+                         m.Labels(req, resp, name);
                        }));
   router->Handle("GET", "/api/v1/metadata", "metadata", with_metrics([](const MetricsRoutes& m, auto& req, auto* resp) {
     m.Metadata(req, resp);

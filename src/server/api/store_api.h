@@ -16,6 +16,7 @@
 //                     &start=&end=&limit=                    [span...] newest first
 //   GET /api/v1/services                                     ["rag-app", "vllm", ...]
 //   GET /api/v1/logs?service=&min_severity=&q=&start=&end=&limit=   [log...] newest first
+// /series and /labels also take POST with the parameters form-encoded (body values first).
 // Times (start, end) are Unix seconds (fractions allowed) or RFC 3339; durations are Prometheus
 // durations ("250ms", "1.5s" is not one: use "1500ms") or seconds. A span is
 //   {"traceId","spanId","parentSpanId","name","kind","startTimeUnixNano","endTimeUnixNano",

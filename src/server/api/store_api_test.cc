@@ -112,7 +112,7 @@ TEST_F(StoreApiTest, BadRequestsSayWhy) {
   EXPECT_NE(r.body.find("expected a label name or '}' at offset 3"), std::string::npos) << r.body;
   r = Get("/api/v1/samples?match[]=up&start=yesterday");
   EXPECT_EQ(r.status, 400);
-  EXPECT_NE(r.body.find("parameter start: cannot parse \\\"yesterday\\\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"(invalid parameter \"start\": cannot parse \"yesterday\" to a valid timestamp)"), std::string::npos) << r.body;
   EXPECT_EQ(Get("/api/v1/traces/xyz").status, 400);
   EXPECT_EQ(Get("/api/v1/traces/0123456789abcdef0123456789abcdef").status, 404);
   EXPECT_EQ(Get("/api/v1/spans?status=maybe").status, 400);

@@ -11,6 +11,7 @@
 #include "emulator/engine/workload.h"
 #include "ingest/scrape/scrape_loop.h"
 #include "ingest/scrape/target.h"
+#include "model/labels.h"
 
 namespace infermetry::emulator {
 namespace {
@@ -93,7 +94,13 @@ Result<SimulateReport> SimulateInto(const SimulateOptions& o, storage::Appendabl
   sc.job_name = o.job;
   sc.scrape_interval = std::chrono::milliseconds(ToMs(o.scrape_interval));
   sc.scrape_timeout = sc.scrape_interval;
-  sc.static_configs.push_back({{o.instance}, {}});
+  for (const auto& [name, value] : o.target_labels) {
+    if (!model::IsValidLabelName(name) || name.rfind("__", 0) == 0) {
+      return InvalidArgument("target label \"" + name +
+                             "\": want a label name ([A-Za-z_][A-Za-z0-9_]*) not starting with \"__\"");
+    }
+  }
+  sc.static_configs.push_back({{o.instance}, o.target_labels});
   std::vector<scrape::Target> targets = scrape::TargetsFromConfig(sc);
   if (targets.empty()) return InvalidArgument("instance " + o.instance + " gives no scrape target");
   scrape::ScrapeLoop loop(targets[0], metrics_out);

@@ -13,6 +13,7 @@
 // Deterministic for a seed (span ids included).
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "common/result.h"
@@ -40,6 +41,10 @@ struct SimulateOptions {
   std::string job = "vllm";                  // scrape target labels
   std::string instance = "127.0.0.1:8000";
   std::string service_name = "vllm-server";  // llm_request spans' service.name
+  // Labels added to every stored sample, as a scrape config's static labels are (e.g.
+  // p_stream="S" to put the samples in the SQL stream S). Names must be valid label names and
+  // must not start with "__".
+  std::map<std::string, std::string> target_labels;
 };
 
 struct SimulateReport {

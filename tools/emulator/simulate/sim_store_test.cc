@@ -143,6 +143,30 @@ TEST(SimStoreTest, InstanceDownStoresUpZeroAndFreshCounters) {
   EXPECT_GE(restarts_seen, 1);  // the server came back as a new process
 }
 
+TEST(SimStoreTest, TargetLabelsOnEverySample) {
+  SimulateOptions o;
+  o.engine = *Preset("opt-125m-t4");
+  o.start_time = 1'790'000'000;
+  o.duration = 60;
+  o.target_labels = {{"p_stream", "vLLMmetrics"}};
+  storage::MemoryAppendable mem;
+  Result<SimulateReport> r = SimulateInto(o, &mem, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<storage::StoredSample> samples = mem.Take();
+  ASSERT_GT(samples.size(), 100u);
+  for (const auto& s : samples) {
+    ASSERT_EQ(s.labels.Get("p_stream"), "vLLMmetrics") << s.labels.ToString();
+    ASSERT_EQ(s.labels.Get("job"), "vllm") << s.labels.ToString();
+  }
+
+  o.target_labels = {{"__p", "x"}};
+  r = SimulateInto(o, &mem, nullptr);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("__p"), std::string::npos);
+  o.target_labels = {{"a-b", "x"}};
+  EXPECT_FALSE(SimulateInto(o, &mem, nullptr).ok());
+}
+
 TEST(SimStoreTest, UnknownScenarioIsNamed) {
   SimulateOptions o;
   o.scenario = "no-such";

@@ -1,0 +1,93 @@
+#pragma once
+// The values of a metric table's rows (docs/sql.md): counter increases and the observations
+// a histogram's bucket increases stand for. Pure functions over one series' samples.
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/sample.h"
+
+namespace infermetry::sql::catalog {
+
+// How far before a scan's first timestamp the previous sample of a counter is looked for.
+inline constexpr int64_t kCounterLookbackMs = 15 * 60 * 1000;
+
+struct RowPoint {
+  int64_t t_ms = 0;
+  double raw = 0;
+  std::optional<double> value;  // nullopt: SQL NULL
+};
+
+// The rows of one series with lo_ms <= t <= hi_ms, from its samples in time order (which may
+// start before lo_ms: those are the lookback). Staleness markers give no row and do not end
+// the series. `increase`: value is the increase since the previous sample (a drop means a
+// reset: the increase is the new value); the first sample with no predecessor is an increase
+// from 0, unless `older_history` (the series has samples before the lookback), then NULL.
+// Otherwise value = raw.
+std::vector<RowPoint> SeriesRows(const std::vector<model::Sample>& samples, int64_t lo_ms,
+                                 int64_t hi_ms, bool increase, bool older_history);
+
+// One histogram series (labels without le) over a scan: its buckets' and _sum/_count rows as
+// SeriesRows(increase=true) computed them.
+struct HistogramSeries {
+  struct Bucket {
+    double upper = 0;
+    std::vector<RowPoint> rows;
+  };
+  std::vector<Bucket> buckets;  // sorted by upper bound, +Inf last
+  std::vector<RowPoint> sum;
+  std::vector<RowPoint> count;
+};
+
+// One reconstructed observation.
+struct Observation {
+  int64_t t_ms = 0;
+  double value = 0;
+  double lower = 0;
+  double upper = 0;
+  double sum_share = 0;
+};
+
+// Calls emit(obs) for each observation the series' bucket increases stand for, in time order:
+// at each timestamp, the increase of bucket b minus that of the bucket below it (counts
+// rounded to the nearest integer) gives c_b observations with values
+// lower + (upper - lower) * k / c_b, k = 1..c_b (the +Inf bucket: lower). sum_share is the
+// _sum increase divided by the _count increase at that timestamp (the row's value when those
+// are unknown or the count did not grow).
+template <typename Emit>
+void ReconstructObservations(const HistogramSeries& h, Emit&& emit);
+
+// Implementation helpers (metric_rows.cc).
+struct HistogramStep {
+  int64_t t_ms;
+  std::vector<std::pair<size_t, int64_t>> counts;  // (bucket index, observations)
+  std::optional<double> sum_share;
+};
+std::vector<HistogramStep> HistogramSteps(const HistogramSeries& h);
+double BucketLower(const HistogramSeries& h, size_t b);
+
+template <typename Emit>
+void ReconstructObservations(const HistogramSeries& h, Emit&& emit) {
+  for (const HistogramStep& s : HistogramSteps(h)) {
+    for (auto [b, c] : s.counts) {
+      const double upper = h.buckets[b].upper;
+      const double lower = BucketLower(h, b);
+      for (int64_t k = 1; k <= c; ++k) {
+        Observation o;
+        o.t_ms = s.t_ms;
+        o.lower = lower;
+        o.upper = upper;
+        o.value = std::isinf(upper)
+                      ? lower
+                      : lower + (upper - lower) * static_cast<double>(k) / static_cast<double>(c);
+        o.sum_share = s.sum_share ? *s.sum_share : o.value;
+        emit(o);
+      }
+    }
+  }
+}
+
+}  // namespace infermetry::sql::catalog

@@ -1,0 +1,140 @@
+#include "query/sql/catalog/metric_sink.h"
+
+namespace infermetry::sql::catalog {
+
+namespace {
+
+void PushText(Column* c, const std::string* s) {
+  if (!s) {
+    c->AppendNull();
+    return;
+  }
+  if (!c->nulls.empty()) c->nulls.push_back(0);
+  c->strings.push_back(*s);
+}
+
+void PushDouble(Column* c, std::optional<double> v) {
+  if (!v) {
+    c->AppendNull();
+    return;
+  }
+  if (!c->nulls.empty()) c->nulls.push_back(0);
+  c->doubles.push_back(*v);
+}
+
+}  // namespace
+
+RowSink::RowSink(const MetricTable::State& t, const ScanRequest& req)
+    : t_(t), columns_(req.columns), batch_rows_(req.batch_rows ? req.batch_rows : 8192) {
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (columns_[i] == kMetricValue) {
+      wants_value_ = true;
+      value_pos_ = i;
+    }
+  }
+  Start(false);
+}
+
+void RowSink::Prepare(const model::Labels& labels, SeriesContext* ctx) const {
+  ctx->labels.assign(t_.schema.size(), std::nullopt);
+  const model::Labels* res = nullptr;
+  for (size_t c : columns_) {
+    if (c < kMetricFixedColumns) continue;
+    const std::string& n = t_.label_of[c];
+    if (labels.Has(n)) {
+      ctx->labels[c] = std::string(labels.Get(n));
+      continue;
+    }
+    if (!res) {
+      auto it =
+          t_.resources.find({std::string(labels.Get("job")), std::string(labels.Get("instance"))});
+      if (it == t_.resources.end()) continue;
+      res = &it->second;
+    }
+    if (res->Has(n)) ctx->labels[c] = std::string(res->Get(n));
+  }
+}
+
+void RowSink::Start(bool histogram) {
+  cur_ = Batch();
+  cur_histogram_ = histogram;
+  for (size_t c : columns_) cur_.columns.emplace_back(t_.schema[c].type);
+}
+
+void RowSink::Cut() {
+  if (cur_.num_rows == 0) return;
+  ready_.push_back(std::move(cur_));
+  Start(cur_histogram_);
+}
+
+void RowSink::AppendCommon(const SeriesContext& ctx, int64_t t_ms) {
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    Column* col = &cur_.columns[i];
+    switch (columns_[i]) {
+      case kMetricTimestamp:
+        if (!col->nulls.empty()) col->nulls.push_back(0);
+        col->ints.push_back(t_ms * 1000);
+        break;
+      case kMetricName:
+        PushText(col, &ctx.name);
+        break;
+      case kMetricType:
+        PushText(col, &ctx.metric_type);
+        break;
+      case kMetricUnit:
+        PushText(col, &ctx.unit);
+        break;
+      case kMetricValue:
+      case kMetricRawValue:
+        break;  // filled by the caller
+      default: {
+        const auto& v = ctx.labels[columns_[i]];
+        PushText(col, v ? &*v : nullptr);
+      }
+    }
+  }
+}
+
+void RowSink::Add(const SeriesContext& ctx, int64_t t_ms, std::optional<double> value,
+                  std::optional<double> raw) {
+  if (cur_histogram_) {
+    Cut();
+    cur_histogram_ = false;
+    if (cur_.num_rows == 0) Start(false);
+  }
+  AppendCommon(ctx, t_ms);
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (columns_[i] == kMetricValue) PushDouble(&cur_.columns[i], value);
+    if (columns_[i] == kMetricRawValue) PushDouble(&cur_.columns[i], raw);
+  }
+  if (++cur_.num_rows >= batch_rows_) Cut();
+}
+
+void RowSink::AddObservation(const SeriesContext& ctx, const Observation& o) {
+  if (!cur_histogram_) {
+    Cut();
+    if (cur_.num_rows == 0) Start(true);
+  }
+  AppendCommon(ctx, o.t_ms);
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (columns_[i] == kMetricValue) PushDouble(&cur_.columns[i], o.value);
+    if (columns_[i] == kMetricRawValue) PushDouble(&cur_.columns[i], std::nullopt);
+  }
+  if (wants_value_) {
+    HistogramAnnex& h = cur_.columns[value_pos_].hist;
+    h.lower.push_back(o.lower);
+    h.upper.push_back(o.upper);
+    h.sum_share.push_back(o.sum_share);
+  }
+  if (++cur_.num_rows >= batch_rows_) Cut();
+}
+
+void RowSink::Finish() { Cut(); }
+
+Batch RowSink::PopReady() {
+  Batch b = std::move(ready_.front());
+  ready_.pop_front();
+  return b;
+}
+
+}  // namespace infermetry::sql::catalog

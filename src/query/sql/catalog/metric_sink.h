@@ -1,0 +1,57 @@
+#pragma once
+// RowSink: appends a metric table's rows to batches of the requested columns and cuts them at
+// ScanRequest::batch_rows. Rows that stand for histogram observations carry the value column's
+// HistogramAnnex; a batch never mixes them with ordinary rows (the annex is all or nothing).
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "query/sql/catalog/metric_rows.h"
+#include "query/sql/catalog/metric_table.h"
+
+namespace infermetry::sql::catalog {
+
+// What the rows of one series share.
+struct SeriesContext {
+  std::string name;
+  std::string metric_type;
+  std::string unit;
+  // Per schema column: the label value, nullopt for NULL (only label columns are read).
+  std::vector<std::optional<std::string>> labels;
+};
+
+class RowSink {
+ public:
+  RowSink(const MetricTable::State& t, const ScanRequest& req);
+
+  // Fills ctx->labels for a series with `labels` (resource attributes joined on job+instance).
+  void Prepare(const model::Labels& labels, SeriesContext* ctx) const;
+
+  void Add(const SeriesContext& ctx, int64_t t_ms, std::optional<double> value,
+           std::optional<double> raw);
+  void AddObservation(const SeriesContext& ctx, const Observation& o);
+  // Moves the rows not yet in a full batch into one.
+  void Finish();
+
+  bool HasReady() const { return !ready_.empty(); }
+  Batch PopReady();
+
+ private:
+  void Start(bool histogram);
+  void AppendCommon(const SeriesContext& ctx, int64_t t_ms);
+  void Cut();
+
+  const MetricTable::State& t_;
+  std::vector<size_t> columns_;
+  size_t batch_rows_;
+  bool wants_value_ = false;
+  size_t value_pos_ = 0;
+  Batch cur_;
+  bool cur_histogram_ = false;
+  std::deque<Batch> ready_;
+};
+
+}  // namespace infermetry::sql::catalog

@@ -1,0 +1,82 @@
+#pragma once
+// The seam between the SQL engine and what it reads: a Catalog of Tables (streams), each
+// scanned as columnar batches with the predicates the engine could push down.
+//
+//   INFERMETRY_ASSIGN_OR_RETURN(std::shared_ptr<Table> t, catalog->Find("vLLMmetrics"));
+//   ScanRequest req; req.columns = {0, 2}; req.min_time_us = ...;
+//   INFERMETRY_ASSIGN_OR_RETURN(auto reader, t->Scan(req));
+//   Batch b;
+//   while (true) { INFERMETRY_ASSIGN_OR_RETURN(bool more, reader->Next(&b)); if (!more) break; ... }
+//
+// Pushdown is a hint: a table returns at least the rows that satisfy it and may return more;
+// the engine always re-applies the full WHERE clause. Tables are thread-safe; readers are not.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "query/sql/column.h"
+
+namespace infermetry::sql {
+
+struct ColumnSchema {
+  std::string name;  // exact spelling; the engine matches unquoted identifiers case-insensitively
+  Type type = Type::kNull;
+};
+
+struct ScanRequest {
+  // Indexes into Table::schema() to produce, in this order (may be empty: rows only).
+  std::vector<size_t> columns;
+  // Inclusive bounds on the table's time column (Table::time_column()).
+  int64_t min_time_us = INT64_MIN;
+  int64_t max_time_us = INT64_MAX;
+  // From `name = 'x'` / `name IN (...)` on a metric table: only these metric names are needed.
+  std::optional<std::vector<std::string>> names;
+  size_t batch_rows = 8192;
+};
+
+class BatchReader {
+ public:
+  virtual ~BatchReader() = default;
+  // Fills `out` with the next rows (out->columns in ScanRequest::columns order); false at the
+  // end. An error ends the scan.
+  virtual Result<bool> Next(Batch* out) = 0;
+};
+
+class Table {
+ public:
+  virtual ~Table() = default;
+  virtual const std::vector<ColumnSchema>& schema() const = 0;
+  // The column time-range pushdown applies to; "" when the table has none.
+  virtual std::string_view time_column() const { return "p_timestamp"; }
+  // True when ScanRequest::names is honoured (a metric table's `name` column).
+  virtual bool supports_name_pushdown() const { return false; }
+  // For a comparison of column `column` with a text constant (=, <>, IN, CASE WHEN c = '..'):
+  // the constant's canonical spelling when the table treats several spellings as one value, as
+  // a metric table's `name` does (vllm:x and vllm_x; names vLLM renamed). The engine rewrites
+  // the constant before comparing, and before pushing it down as ScanRequest::names.
+  // nullopt: compare as written.
+  virtual std::optional<std::string> CanonicalText(size_t column, std::string_view text) const {
+    return std::nullopt;
+  }
+  virtual Result<std::unique_ptr<BatchReader>> Scan(const ScanRequest& req) = 0;
+};
+
+class Catalog {
+ public:
+  virtual ~Catalog() = default;
+  // The table named `name`: an exact match first, then a case-insensitive one (unquoted SQL
+  // identifiers are folded to lower case, stream names keep their case). kNotFound otherwise.
+  // `min_time_us`/`max_time_us` bound the rows the query may read; a table may use them to
+  // decide its columns (e.g. label columns seen in that range).
+  virtual Result<std::shared_ptr<Table>> Find(std::string_view name, int64_t min_time_us,
+                                              int64_t max_time_us) = 0;
+  // Names of every table, sorted.
+  virtual std::vector<std::string> TableNames() = 0;
+};
+
+}  // namespace infermetry::sql

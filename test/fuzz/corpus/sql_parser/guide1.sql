@@ -1,0 +1,9 @@
+SELECT
+  date_trunc('minute', p_timestamp) AS minute,
+  percentile_cont(0.95) WITHIN GROUP (ORDER BY value) AS p95_ttft_seconds,
+  percentile_cont(0.99) WITHIN GROUP (ORDER BY value) AS p99_ttft_seconds
+FROM vLLMmetrics
+WHERE name = 'vllm_time_to_first_token_seconds'
+  AND p_timestamp >= now() - interval '1 hour'
+GROUP BY 1
+ORDER BY 1;
