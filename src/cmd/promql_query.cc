@@ -15,21 +15,6 @@
 namespace infermetry::cmd {
 namespace {
 
-std::string UrlEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 // "2026-11-24T20:00:00Z", "2026-11-24T20:00:00.5Z".
 std::string Rfc3339(double unix_seconds) {
   const int64_t ms = static_cast<int64_t>(std::llround(unix_seconds * 1000));
@@ -125,8 +110,8 @@ Result<std::string> PromQlTarget(const PromQlQuery& flags) {
   std::string target;
   if (q.start.empty() && q.end.empty()) {
     if (!q.step.empty()) return InvalidArgument("--step needs --start and --end (a range query)");
-    target = "/api/v1/query?query=" + UrlEncode(q.expr);
-    if (!q.time.empty()) target += "&time=" + UrlEncode(q.time);
+    target = "/api/v1/query?query=" + UrlEscape(q.expr);
+    if (!q.time.empty()) target += "&time=" + UrlEscape(q.time);
   } else {
     if (q.start.empty() || q.end.empty()) return InvalidArgument("a range query needs both --start and --end");
     if (!q.time.empty()) return InvalidArgument("--time is for instant queries; a range query takes --start/--end");
@@ -138,10 +123,10 @@ Result<std::string> PromQlTarget(const PromQlQuery& flags) {
         step = std::to_string(std::max<int64_t>(1, static_cast<int64_t>(std::ceil((e - s) / 250))));
       }
     }
-    target = "/api/v1/query_range?query=" + UrlEncode(q.expr) + "&start=" + UrlEncode(q.start) +
-             "&end=" + UrlEncode(q.end) + "&step=" + UrlEncode(step);
+    target = "/api/v1/query_range?query=" + UrlEscape(q.expr) + "&start=" + UrlEscape(q.start) +
+             "&end=" + UrlEscape(q.end) + "&step=" + UrlEscape(step);
   }
-  if (!q.timeout.empty()) target += "&timeout=" + UrlEncode(q.timeout);
+  if (!q.timeout.empty()) target += "&timeout=" + UrlEscape(q.timeout);
   return target;
 }
 

@@ -1,5 +1,6 @@
 #include "common/strconv.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -193,6 +194,21 @@ void AppendOtlpDouble(std::string* out, double v) {
     r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
   }
   out->append(buf, r.ptr);
+}
+
+std::string UrlEscape(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
 }
 
 }  // namespace infermetry

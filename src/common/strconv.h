@@ -27,6 +27,10 @@ bool ParseInt64(std::string_view s, int64_t* out) noexcept;
 void AppendGoFloat(std::string* out, double v);
 std::string FormatGoFloat(double v);
 
+// Percent-encodes everything but RFC 3986's unreserved characters (A-Z a-z 0-9 - _ . ~), for
+// URL query parameters.
+std::string UrlEscape(std::string_view s);
+
 // Appends `v` as OTLP/JSON spells a double, without the quotes JSON puts around the special
 // values: "NaN", "Infinity", "-Infinity", "-0.0", otherwise the shortest form that reads back to
 // the same double, in exponent form where a long digit run would read back as an integer.

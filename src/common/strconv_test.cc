@@ -86,5 +86,13 @@ TEST(AppendJsonStringTest, Escapes) {
   EXPECT_EQ(out, "\"a\\\"b\\\\c\\nd\\te\\u0001 \xc3\xa9\"");
 }
 
+TEST(UrlEscape, KeepsUnreservedAndEncodesTheRest) {
+  EXPECT_EQ(UrlEscape("aZ09-_.~"), "aZ09-_.~");
+  EXPECT_EQ(UrlEscape("rate(x[5m]) / 2"), "rate%28x%5B5m%5D%29%20%2F%202");
+  EXPECT_EQ(UrlEscape("a=b&c"), "a%3Db%26c");
+  EXPECT_EQ(UrlEscape("\xc3\xa9"), "%C3%A9");
+  EXPECT_EQ(UrlEscape(""), "");
+}
+
 }  // namespace
 }  // namespace infermetry

@@ -4,26 +4,9 @@
 #include <cctype>
 
 #include "common/duration.h"
+#include "common/strconv.h"
 
 namespace infermetry::scrape {
-namespace {
-
-std::string UrlEscape(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::vector<Target> TargetsFromConfig(const ScrapeConfig& cfg) {
   std::vector<Target> out;

@@ -103,7 +103,7 @@ void OfferK(std::vector<Sample>* h, const Sample& s, int64_t k, bool top) {
 }  // namespace
 
 Result<Vector> EvalAggregation(const AggregateNode& n, const Value& param, Vector in, int64_t t,
-                               std::unordered_map<uint64_t, LabelsRef>* labels_cache) {
+                               AggregationCache* cache) {
   int64_t k = 0;
   double q = 0;
   std::string value_label;
@@ -136,17 +136,25 @@ Result<Vector> EvalAggregation(const AggregateNode& n, const Value& param, Vecto
       b.Set(value_label, FormatFloatF(s.v));
       s.metric = MakeLabels(b.Build());
     }
-    const uint64_t h = GroupHash(*g, *s.metric);
+    uint64_t h;
+    if (n.op == AggOp::kCountValues) {  // fresh labels at every step: nothing to reuse
+      h = GroupHash(*g, *s.metric);
+    } else if (auto c = cache->hashes.find(s.metric.get()); c != cache->hashes.end()) {
+      h = c->second.second;
+    } else {
+      h = GroupHash(*g, *s.metric);
+      if (cache->hashes.size() < 100'000) cache->hashes.emplace(s.metric.get(), std::make_pair(s.metric, h));
+    }
     auto [it, fresh] = index.emplace(h, groups.size());
     if (fresh) {
       Group gr;
       if (n.op == AggOp::kTopk || n.op == AggOp::kBottomk) {
         gr.labels = s.metric;  // unused: these keep the samples' labels
-      } else if (auto c = labels_cache->find(h); c != labels_cache->end()) {
+      } else if (auto c = cache->labels.find(h); c != cache->labels.end()) {
         gr.labels = c->second;
       } else {
         gr.labels = GroupLabels(*g, s.metric);
-        if (labels_cache->size() < 100'000) labels_cache->emplace(h, gr.labels);
+        if (cache->labels.size() < 100'000) cache->labels.emplace(h, gr.labels);
       }
       gr.value = s.v;
       gr.mean = s.v;

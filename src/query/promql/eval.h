@@ -13,6 +13,7 @@
 #include "query/promql/ast.h"
 #include "query/promql/engine.h"
 #include "query/promql/functions.h"
+#include "query/promql/ops.h"
 #include "query/promql/value.h"
 #include "storage/querier.h"
 
@@ -61,7 +62,7 @@ class Evaluator {
   std::unordered_map<const Node*, UniqueCache> unique_cache_;
   NameDropper names_;
   std::unordered_map<const Node*, std::unique_ptr<FuncState>> func_state_;
-  std::unordered_map<const Node*, std::unordered_map<uint64_t, LabelsRef>> group_labels_;
+  std::unordered_map<const Node*, AggregationCache> group_labels_;
   int subqueries_ = 0;
   LabelsRef empty_labels_;
 };

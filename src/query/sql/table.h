@@ -36,6 +36,12 @@ struct ScanRequest {
   int64_t max_time_us = INT64_MAX;
   // From `name = 'x'` / `name IN (...)` on a metric table: only these metric names are needed.
   std::optional<std::vector<std::string>> names;
+  // With `names`: the query needs the rows of other names only for the values of the time
+  // column (the engine proved the result the same, e.g. sum(CASE WHEN name = 'x' THEN value
+  // ELSE 0 END) GROUP BY date_trunc('minute', p_timestamp)). A table that honours `names` must
+  // then return, in place of those rows, at least one row per distinct time value among them,
+  // with every other requested column NULL.
+  bool other_names_as_times = false;
   size_t batch_rows = 8192;
 };
 

@@ -11,6 +11,7 @@
 #include "common/duration.h"
 #include "common/strconv.h"
 #include "model/sample.h"
+#include "server/api/prom_json.h"
 #include "server/api/prom_params.h"
 #include "server/api/selector.h"
 #include "server/api/span_json.h"
@@ -123,19 +124,6 @@ void AppendUnixSeconds(std::string* out, int64_t ms) {
   out->append(d);
 }
 
-void AppendLabels(std::string* out, const model::Labels& ls) {
-  out->push_back('{');
-  bool first = true;
-  for (const model::Label& l : ls) {
-    if (!first) out->push_back(',');
-    first = false;
-    AppendJsonString(out, l.name);
-    out->push_back(':');
-    AppendJsonString(out, l.value);
-  }
-  out->push_back('}');
-}
-
 void AppendStrings(std::string* out, const std::vector<std::string>& v) {
   out->push_back('[');
   for (size_t i = 0; i < v.size(); ++i) {
@@ -169,7 +157,7 @@ class MetricsRoutes {
       INFERMETRY_ASSIGN_OR_RETURN(auto q, db_->NewQuerier(start, end));
       return Rows(q.get(), start, end, selectors, out, [](const model::Labels& ls, const storage::SeriesSet&,
                                                         std::string* row) {
-        AppendLabels(row, ls);
+        AppendPromLabels(row, ls);
         return true;
       });
     });
@@ -186,7 +174,7 @@ class MetricsRoutes {
       Status st = Rows(q.get(), start, end, selectors, out,
                        [](const model::Labels& ls, const storage::SeriesSet& set, std::string* row) {
                          row->append("{\"metric\":");
-                         AppendLabels(row, ls);
+                         AppendPromLabels(row, ls);
                          row->append(",\"values\":[");
                          auto it = set.Samples();
                          bool first = true;

@@ -209,6 +209,23 @@ ORDER BY 1;)"));
     EXPECT_EQ(tokens[m][1].d, 0);
     EXPECT_EQ(tokens[m][2].d, minute_tokens_.at(static_cast<int>(m))) << "minute " << m;
   }
+  // The names were pushed down, the other metrics read as timestamps only; with count(*) the
+  // whole table is read, and the sums are the same.
+  const std::string grouped = R"(
+  sum(CASE WHEN name = 'vllm_prompt_tokens_total' THEN value ELSE 0 END),
+  sum(CASE WHEN name = 'vllm_generation_tokens_total' THEN value ELSE 0 END)
+FROM vLLMmetrics GROUP BY 1 ORDER BY 1)";
+  QueryResult plan = Run("EXPLAIN SELECT date_trunc('minute', p_timestamp)," + grouped);
+  EXPECT_NE(plan.explain.find("other names: timestamps only"), std::string::npos) << plan.explain;
+  auto pushed = Rows(Run("SELECT date_trunc('minute', p_timestamp)," + grouped));
+  auto full = Rows(Run("SELECT date_trunc('minute', p_timestamp), count(*)," + grouped));
+  ASSERT_EQ(pushed.size(), full.size());
+  ASSERT_GT(pushed.size(), 0u);
+  for (size_t m = 0; m < pushed.size(); ++m) {
+    EXPECT_EQ(pushed[m][0].i, full[m][0].i);
+    EXPECT_EQ(pushed[m][1].d, full[m][2].d);
+    EXPECT_EQ(pushed[m][2].d, full[m][3].d);
+  }
   auto kv = Rows(Run(R"(SELECT
   date_trunc('minute', p_timestamp) AS minute,
   avg(CASE WHEN name = 'vllm_gpu_cache_usage_perc' THEN value END) AS avg_kv_cache_pct,

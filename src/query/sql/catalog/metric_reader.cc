@@ -6,6 +6,7 @@
 #include "query/sql/catalog/metric_reader.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 #include <unordered_set>
@@ -77,6 +78,7 @@ class MetricReader : public BatchReader {
   Status LoadFamily(const std::string& family);
   Status EmitHistogram(const RawHistogram& h);
   Result<bool> OlderHistory(uint64_t hash);
+  Status EmitOtherTimes();
 
   std::shared_ptr<const MetricTable::State> t_;
   ScanRequest req_;
@@ -87,7 +89,7 @@ class MetricReader : public BatchReader {
   std::unique_ptr<FamilyIndex> families_;
   std::set<std::string> raw_names_;  // stored names whose own rows are wanted
   std::map<std::string, std::set<std::string>> histograms_;  // family -> stored part names
-  enum class Phase { kSeries, kHistograms, kDone } phase_ = Phase::kSeries;
+  enum class Phase { kSeries, kHistograms, kOthers, kDone } phase_ = Phase::kSeries;
   std::unique_ptr<storage::SeriesSet> set_;
   std::map<std::string, std::set<std::string>>::const_iterator next_family_;
   std::vector<RawHistogram> pending_;  // the current family's series, emitted back to front
@@ -174,8 +176,46 @@ Status MetricReader::Step() {
     ++next_family_;
     return LoadFamily(family);
   }
+  if (phase_ == Phase::kHistograms && req_.names && req_.other_names_as_times) {
+    phase_ = Phase::kOthers;
+    return EmitOtherTimes();
+  }
   sink_.Finish();
   phase_ = Phase::kDone;
+  return Status::Ok();
+}
+
+// The distinct timestamps of the rows of every series not named in the request: the non-stale
+// samples in range (each gives a row under its own name, see SeriesRows).
+Status MetricReader::EmitOtherTimes() {
+  std::vector<Matcher> ms;
+  if (!t_->stream.empty()) {
+    ms.push_back(scan_matchers_.front());
+  } else {
+    INFERMETRY_ASSIGN_OR_RETURN(
+        auto m, Matcher::Make(Matcher::Op::kRe, std::string(model::kMetricName), ".+"));
+    ms.push_back(std::move(m));
+  }
+  // Each series' times come sorted; series of one target share them, so merging series by
+  // series into one sorted set is cheap (and skipped when equal).
+  std::vector<int64_t> times, series, merged;
+  auto set = querier_->Select({lo_, hi_}, ms);
+  while (set->Next()) {
+    if (raw_names_.count(std::string(set->labels().MetricName()))) continue;
+    series.clear();
+    auto it = set->Samples();
+    while (it->Next()) {
+      if (it->t() >= lo_ && it->t() <= hi_ && !model::IsStaleNaN(it->v())) series.push_back(it->t());
+    }
+    INFERMETRY_RETURN_IF_ERROR(it->status());
+    if (series == times) continue;
+    merged.clear();
+    std::set_union(times.begin(), times.end(), series.begin(), series.end(),
+                   std::back_inserter(merged));
+    times.swap(merged);
+  }
+  INFERMETRY_RETURN_IF_ERROR(set->status());
+  for (int64_t t : times) sink_.AddTimeOnly(t);
   return Status::Ok();
 }
 

@@ -129,6 +129,24 @@ void RowSink::AddObservation(const SeriesContext& ctx, const Observation& o) {
   if (++cur_.num_rows >= batch_rows_) Cut();
 }
 
+void RowSink::AddTimeOnly(int64_t t_ms) {
+  if (cur_histogram_) {
+    Cut();
+    cur_histogram_ = false;
+    if (cur_.num_rows == 0) Start(false);
+  }
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    Column* col = &cur_.columns[i];
+    if (columns_[i] == kMetricTimestamp) {
+      if (!col->nulls.empty()) col->nulls.push_back(0);
+      col->ints.push_back(t_ms * 1000);
+    } else {
+      col->AppendNull();
+    }
+  }
+  if (++cur_.num_rows >= batch_rows_) Cut();
+}
+
 void RowSink::Finish() { Cut(); }
 
 Batch RowSink::PopReady() {

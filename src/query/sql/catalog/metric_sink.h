@@ -33,6 +33,8 @@ class RowSink {
   void Add(const SeriesContext& ctx, int64_t t_ms, std::optional<double> value,
            std::optional<double> raw);
   void AddObservation(const SeriesContext& ctx, const Observation& o);
+  // A row with only the timestamp, every other column NULL (ScanRequest::other_names_as_times).
+  void AddTimeOnly(int64_t t_ms);
   // Moves the rows not yet in a full batch into one.
   void Finish();
 

@@ -63,6 +63,9 @@ class MemoryReader : public BatchReader {
           if (nc.IsNull(r) ||
               std::find(req_.names->begin(), req_.names->end(), nc.strings[r]) ==
                   req_.names->end()) {
+            if (req_.other_names_as_times && t_->time_index_ >= 0) {
+              other_times_.push_back(t_->columns_[t_->time_index_].ints[r]);
+            }
             continue;
           }
         }
@@ -70,7 +73,7 @@ class MemoryReader : public BatchReader {
       }
       pos_ = end;
     }
-    if (sel.empty()) return false;
+    if (sel.empty()) return OtherTimes(out);
     for (size_t c : req_.columns) {
       const Column& src = t_->columns_[c];
       Column col(src.type);
@@ -111,9 +114,32 @@ class MemoryReader : public BatchReader {
   }
 
  private:
+  // ScanRequest::other_names_as_times: after the named rows, one row per distinct time of the
+  // others, every other column NULL.
+  Result<bool> OtherTimes(Batch* out) {
+    if (other_times_.empty()) return false;
+    std::sort(other_times_.begin(), other_times_.end());
+    other_times_.erase(std::unique(other_times_.begin(), other_times_.end()), other_times_.end());
+    for (size_t c : req_.columns) {
+      Column col(t_->schema_[c].type);
+      for (int64_t t : other_times_) {
+        if (static_cast<int>(c) == t_->time_index_) {
+          col.Append(Value::Timestamp(t));
+        } else {
+          col.AppendNull();
+        }
+      }
+      out->columns.push_back(std::move(col));
+    }
+    out->num_rows = other_times_.size();
+    other_times_.clear();
+    return true;
+  }
+
   const MemoryTable* t_;
   ScanRequest req_;
   size_t pos_ = 0;
+  std::vector<int64_t> other_times_;
 };
 
 Result<std::unique_ptr<BatchReader>> MemoryTable::Scan(const ScanRequest& req) {

@@ -76,6 +76,7 @@ std::string ScanOp::Describe() const {
     std::string n = "names: ";
     for (size_t i = 0; i < request.names->size(); ++i) n += (i ? ", " : "") + (*request.names)[i];
     parts.push_back(n);
+    if (request.other_names_as_times) parts.push_back("other names: timestamps only");
   }
   std::string cols = "columns: ";
   bool any = false;

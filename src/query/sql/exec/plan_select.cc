@@ -30,11 +30,13 @@ Result<Rel> Planner::PlanSelect(const ast::Select& s, const ast::Query& q,
   } else {
     from.op = std::make_unique<OneRowOp>();
   }
+  const BExpr* where = nullptr;  // owned by the FilterOp
   if (s.where) {
     BindCtx bc{&from.cols, nullptr, "WHERE"};
     INFERMETRY_ASSIGN_OR_RETURN(BExprPtr pred, Bind(*s.where, bc));
     INFERMETRY_ASSIGN_OR_RETURN(pred, Coerce(std::move(pred), Type::kBool, s.where->pos));
     PushDown(*pred, from.cols);
+    where = pred.get();
     from.op = std::make_unique<FilterOp>(std::move(from.op), std::move(pred));
   }
   // The select list with * expanded.
@@ -172,6 +174,7 @@ Result<Rel> Planner::PlanSelect(const ast::Select& s, const ast::Query& q,
   }
   OperatorPtr op = std::move(from.op);
   if (is_agg) {
+    PushNamesFromAggregates(from.cols, where, agg);
     std::vector<BExprPtr> keys;
     for (const auto& k : agg.keys) keys.push_back(CloneExpr(*k));
     op = std::make_unique<HashAggregateOp>(std::move(op), std::move(keys), std::move(agg.aggs));

@@ -85,6 +85,9 @@ class Planner {
 
   // pushdown.cc
   void PushDown(const BExpr& pred, const std::vector<ScopeCol>& cols);
+  // pushdown_case.cc: names read only inside aggregates' CASE WHEN name = ... arguments.
+  void PushNamesFromAggregates(const std::vector<ScopeCol>& cols, const BExpr* where,
+                               const AggCtx& agg);
 
   std::string sql_;
   Catalog* catalog_;
