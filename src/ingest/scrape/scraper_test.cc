@@ -81,7 +81,9 @@ TEST_F(ScraperTest, ScrapesOnScheduleAndMarksStaleOnStop) {
   cfg.scrape_configs = {Job("ok", "/metrics")};
   Scraper s(cfg, &mem_);
   ASSERT_TRUE(s.Start().ok());
-  while (hits_.load() < 3) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // A target is scraped one request at a time: once the 4th request arrived, the first 3
+  // scrapes are appended (waiting for 3 hits raced with the 3rd scrape's append).
+  while (hits_.load() < 4) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   s.Stop();
   int values = 0, stale = 0;
   for (auto& smp : mem_.Take()) {

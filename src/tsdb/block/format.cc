@@ -4,6 +4,7 @@
 #include <zstd.h>
 
 #include <cstring>
+#include <memory>
 
 namespace infermetry::tsdb::blockfmt {
 
@@ -154,7 +155,11 @@ Status ReadSection(Reader* r, std::string* raw, const std::string& what) {
   }
   if (codec != kCodecZstd) return Corruption(what + ": unknown section codec");
   raw->resize(raw_len);
-  size_t n = ZSTD_decompress(raw->data(), raw->size(), body.data(), body.size());
+  // One decompression context per thread: creating one per call cost ~10% of a small query.
+  thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(),
+                                                                      ZSTD_freeDCtx);
+  if (!dctx) return Status(Code::kResourceExhausted, what + ": cannot allocate a zstd context");
+  size_t n = ZSTD_decompressDCtx(dctx.get(), raw->data(), raw->size(), body.data(), body.size());
   if (ZSTD_isError(n) || n != raw_len) return Corruption(what + ": section does not decompress");
   return Status::Ok();
 }
