@@ -27,6 +27,9 @@ bool ParseInt64(std::string_view s, int64_t* out) noexcept;
 void AppendGoFloat(std::string* out, double v);
 std::string FormatGoFloat(double v);
 
+// Appends the UTF-8 encoding of code point `cp` (<= 0x10FFFF).
+void AppendUtf8(std::string* out, uint32_t cp);
+
 // Percent-encodes everything but RFC 3986's unreserved characters (A-Z a-z 0-9 - _ . ~), for
 // URL query parameters.
 std::string UrlEscape(std::string_view s);

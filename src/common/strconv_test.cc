@@ -86,6 +86,12 @@ TEST(AppendJsonStringTest, Escapes) {
   EXPECT_EQ(out, "\"a\\\"b\\\\c\\nd\\te\\u0001 \xc3\xa9\"");
 }
 
+TEST(AppendUtf8, EncodesEveryLength) {
+  std::string out;
+  for (uint32_t cp : {0x41u, 0xE9u, 0x20ACu, 0x1F600u}) AppendUtf8(&out, cp);
+  EXPECT_EQ(out, "A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+}
+
 TEST(UrlEscape, KeepsUnreservedAndEncodesTheRest) {
   EXPECT_EQ(UrlEscape("aZ09-_.~"), "aZ09-_.~");
   EXPECT_EQ(UrlEscape("rate(x[5m]) / 2"), "rate%28x%5B5m%5D%29%20%2F%202");
