@@ -4,8 +4,8 @@
 #   scripts/setup.sh deps   install the Debian packages the build and the tests need
 #   scripts/setup.sh build  deps + a Release build in build/
 #   scripts/setup.sh run    build, then run the main job: `infermetry demo` (see README)
-#   scripts/setup.sh test   deps + every test: unit tests (Release and ASan+UBSan builds),
-#                           the fuzzers for a bounded time, end-to-end tests against
+#   scripts/setup.sh test   deps + every test: unit tests (ASan+UBSan build), the fuzzers for a
+#                           bounded time, end-to-end tests of the Release build against
 #                           Debian's Prometheus and PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,9 +51,10 @@ build() {  # build DIR [cmake args...] [-- targets...]
   cmake --build "$dir" -j"$JOBS" "${targets[@]}"
 }
 
+# Release: the binaries and the benchmarks (unit tests run in the sanitizer build).
 cmd_build() {
   deps
-  build build -DCMAKE_BUILD_TYPE=Release
+  build build -DCMAKE_BUILD_TYPE=Release -DINFERMETRY_TESTS=OFF
 }
 
 cmd_run() {
@@ -64,10 +65,8 @@ cmd_run() {
 }
 
 cmd_test() {
-  deps
-  echo "== Release build + unit tests"
-  build build -DCMAKE_BUILD_TYPE=Release
-  (cd build && ctest --output-on-failure -j"$JOBS")
+  echo "== Release build"
+  cmd_build
   echo "== ASan+UBSan build + unit tests"
   build build-asan -DCMAKE_BUILD_TYPE=Debug -DINFERMETRY_SANITIZE=ON -DINFERMETRY_BENCH=OFF
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$JOBS")

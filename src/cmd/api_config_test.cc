@@ -80,5 +80,36 @@ TEST(ApiConfig, ErrorsNameFileAndLine) {
   }
 }
 
+Result<StorageOptions> DecodeStorage(std::string_view yaml) {
+  auto doc = config::Document::LoadString(yaml, "serve.yaml");
+  if (!doc.ok()) return doc.status();
+  auto cfg = config::DecodeCollectorConfig(*doc);
+  if (!cfg.ok()) return cfg.status();
+  return DecodeStorageOptions(*doc, cfg->storage ? &*cfg->storage : nullptr);
+}
+
+TEST(StorageConfig, SizesAndTheirErrors) {
+  auto d = DecodeStorage(kPipelines);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->block_cache_size, uint64_t{256} << 20);
+  EXPECT_EQ(d->retention_size, 0u);
+  auto o = DecodeStorage(std::string(kPipelines) + R"(
+storage:
+  path: /tmp/x
+  retention_size: 50GB
+  block_cache_size: 64MB
+)");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->retention_size, uint64_t{50} << 30);
+  EXPECT_EQ(o->block_cache_size, uint64_t{64} << 20);
+  auto bad = DecodeStorage(std::string(kPipelines) + R"(
+storage:
+  block_cache_size: lots
+)");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("serve.yaml:13:21"), std::string::npos) << bad.status().ToString();
+  EXPECT_NE(bad.status().message().find("storage.block_cache_size"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace infermetry::cmd

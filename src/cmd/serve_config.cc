@@ -1,5 +1,7 @@
 #include "cmd/serve_config.h"
 
+#include <tuple>
+
 #include "common/strconv.h"
 
 namespace infermetry::cmd {
@@ -30,11 +32,12 @@ Result<StorageOptions> DecodeStorageOptions(const config::Document& doc, const Y
   config::MapReader r(doc, *node, "storage");
   INFERMETRY_RETURN_IF_ERROR(r.status());
   INFERMETRY_RETURN_IF_ERROR(r.String("path", &out.path));
-  std::string sync = "always", size;
+  std::string sync = "always", size, cache_size;
   INFERMETRY_RETURN_IF_ERROR(r.String("wal_sync", &sync));
   INFERMETRY_RETURN_IF_ERROR(r.Duration("retention_time", &out.retention_time));
   INFERMETRY_RETURN_IF_ERROR(r.String("retention_size", &size));
   INFERMETRY_RETURN_IF_ERROR(r.Duration("out_of_order_window", &out.out_of_order_window));
+  INFERMETRY_RETURN_IF_ERROR(r.String("block_cache_size", &cache_size));
   INFERMETRY_RETURN_IF_ERROR(r.Finish());
   if (sync == "always") {
     out.wal_sync = wal::SyncPolicy::kAlways;
@@ -43,10 +46,14 @@ Result<StorageOptions> DecodeStorageOptions(const config::Document& doc, const Y
   } else {
     return doc.ErrorAt(r.Child("wal_sync"), "storage.wal_sync: want always or batch, got \"" + sync + "\"");
   }
-  if (!size.empty()) {
-    auto bytes = ParseByteSize(size);
-    if (!bytes.ok()) return doc.ErrorAt(r.Child("retention_size"), "storage.retention_size: " + bytes.status().message());
-    out.retention_size = *bytes;
+  for (auto [key, text, dest] : {std::tuple{"retention_size", &size, &out.retention_size},
+                                  std::tuple{"block_cache_size", &cache_size, &out.block_cache_size}}) {
+    if (text->empty()) continue;
+    auto bytes = ParseByteSize(*text);
+    if (!bytes.ok()) {
+      return doc.ErrorAt(r.Child(key), std::string("storage.") + key + ": " + bytes.status().message());
+    }
+    *dest = *bytes;
   }
   if (out.path.empty()) return doc.ErrorAt(r.Child("path"), "storage.path: must not be empty");
   return out;

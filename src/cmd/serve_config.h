@@ -10,6 +10,7 @@
 //     retention_time: 15d        # 0: keep forever
 //     retention_size: 0          # e.g. 50GB (units B, KB, MB, GB, TB: powers of 1024); 0: no limit
 //     out_of_order_window: 0s    # metrics: how far behind its newest sample a series accepts
+//     block_cache_size: 256MB    # metrics: decoded block pages kept across queries; 0: none
 //
 // and the HTTP API's `auth:` and `query:` sections (docs/sql-api.md):
 //
@@ -43,6 +44,7 @@ struct StorageOptions {
   std::chrono::milliseconds retention_time = std::chrono::hours(24 * 15);
   uint64_t retention_size = 0;
   std::chrono::milliseconds out_of_order_window{0};
+  uint64_t block_cache_size = uint64_t{256} << 20;
 };
 
 // Decodes `storage:` (absent: defaults). Errors name file:line:column.

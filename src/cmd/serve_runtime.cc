@@ -65,6 +65,7 @@ Result<std::unique_ptr<ServeRuntime>> ServeRuntime::Start(std::unique_ptr<config
   to.ooo_window_ms = o.out_of_order_window.count();
   to.retention_ms = o.retention_time.count();
   to.retention_bytes = o.retention_size;
+  to.block_cache_bytes = o.block_cache_size;
   INFERMETRY_ASSIGN_OR_RETURN(impl->metrics, tsdb::DB::Open(to));
   spanstore::SpanStoreOptions so;
   so.dir = o.path;

@@ -49,6 +49,9 @@ class DBQuerier final : public storage::Querier {
 
 DB::DB(const Options& options) : opts_(options), env_(options.env ? options.env : DefaultEnv()) {
   selfmon::Registry& r = opts_.metrics ? *opts_.metrics : selfmon::Default();
+  if (opts_.block_cache_bytes > 0) {
+    block_cache_ = std::make_shared<BlockCache>(opts_.block_cache_bytes, &r);
+  }
   m_compactions_ = &r.AddCounter("infermetry_tsdb_compactions_total",
                                  "Head ranges persisted as blocks and block compactions.")
                         .With({});
@@ -120,7 +123,7 @@ Status DB::OpenBlocks() {
   std::vector<std::shared_ptr<Block>> blocks;
   for (const auto& d : dirs) {
     if (d == "wal" || EndsWith(d, ".tmp")) continue;
-    auto b = Block::Open(env_, opts_.dir + "/" + d);
+    auto b = Block::Open(env_, opts_.dir + "/" + d, block_cache_);
     if (!b.ok()) return b.status().WithContext("tsdb: opening block " + d);
     blocks.push_back(std::shared_ptr<Block>(std::move(*b)));
   }

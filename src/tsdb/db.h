@@ -44,6 +44,7 @@
 #include "storage/appender.h"
 #include "storage/querier.h"
 #include "tsdb/block/block.h"
+#include "tsdb/block/block_cache.h"
 #include "tsdb/head.h"
 #include "tsdb/wal/wal.h"
 
@@ -67,6 +68,8 @@ struct Options {
   std::vector<int64_t> compaction_ranges_ms = {20 * 60 * 1000, 2 * 3600 * 1000,
                                                8 * 3600 * 1000, 24 * 3600 * 1000};
   int64_t retention_ms = int64_t{15} * 24 * 3600 * 1000;  // 0: unlimited
+  // Decoded block pages and time columns kept in memory across queries (0: none).
+  uint64_t block_cache_bytes = uint64_t{256} << 20;
   uint64_t retention_bytes = 0;                            // 0: unlimited
   // Background compaction checks this often; 0 disables the thread (tests call Compact()).
   std::chrono::milliseconds compaction_interval{1000};
@@ -123,6 +126,7 @@ class DB : public storage::Appendable, public storage::Queryable {
 
   mutable std::mutex mu_;  // blocks_
   std::vector<std::shared_ptr<Block>> blocks_;  // sorted by mint
+  std::shared_ptr<BlockCache> block_cache_;
 
   std::mutex compact_mu_;  // one compaction (and WAL cut bookkeeping) at a time
   // (segment s, t): every sample in segments below s has a timestamp <= t.

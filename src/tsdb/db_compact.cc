@@ -82,7 +82,7 @@ Status DB::CompactHead() {
         }));
     INFERMETRY_ASSIGN_OR_RETURN(BlockMeta meta, w->Finish());
     if (meta.num_series > 0) {
-      INFERMETRY_ASSIGN_OR_RETURN(auto block, Block::Open(env_, opts_.dir + "/" + meta.id));
+      INFERMETRY_ASSIGN_OR_RETURN(auto block, Block::Open(env_, opts_.dir + "/" + meta.id, block_cache_));
       std::lock_guard l(mu_);
       blocks_.push_back(std::shared_ptr<Block>(std::move(block)));
       std::sort(blocks_.begin(), blocks_.end(), [](const auto& x, const auto& y) {
@@ -160,7 +160,7 @@ Status DB::RunBlockCompaction() {
     INFERMETRY_ASSIGN_OR_RETURN(BlockMeta out, CompactBlocks(env_, opts_.dir, inputs));
     std::shared_ptr<Block> opened;
     if (out.num_series > 0) {
-      INFERMETRY_ASSIGN_OR_RETURN(auto b, Block::Open(env_, opts_.dir + "/" + out.id));
+      INFERMETRY_ASSIGN_OR_RETURN(auto b, Block::Open(env_, opts_.dir + "/" + out.id, block_cache_));
       opened = std::shared_ptr<Block>(std::move(b));
     }
     std::vector<std::string> removed;

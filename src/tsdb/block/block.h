@@ -62,9 +62,14 @@ class BlockWriter {
   virtual Result<BlockMeta> Finish() = 0;
 };
 
+class BlockCache;
+
 class Block {
  public:
-  static Result<std::unique_ptr<Block>> Open(Env* env, const std::string& dir);
+  // `cache` (nullable, shared by the blocks of a DB) holds decoded pages and time columns
+  // across queriers; without one each querier decodes what it reads.
+  static Result<std::unique_ptr<Block>> Open(Env* env, const std::string& dir,
+                                             std::shared_ptr<BlockCache> cache = nullptr);
   virtual ~Block() = default;
   virtual const BlockMeta& meta() const = 0;
   virtual const std::string& dir() const = 0;

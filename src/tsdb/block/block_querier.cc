@@ -235,26 +235,32 @@ std::vector<storage::MetadataEntry> BlockQuerier::Metadata(std::string_view metr
 
 Result<const std::vector<int64_t>*> BlockQuerier::Timestamps(uint32_t tcol) {
   auto it = tcols_.find(tcol);
-  if (it != tcols_.end()) return &it->second;
+  if (it != tcols_.end()) return it->second.get();
   const auto& c = block_->index().tcols[tcol];
-  if (time_page_ != c.page) {
-    time_page_ = UINT32_MAX;
-    INFERMETRY_RETURN_IF_ERROR(block_->ReadPage(c.page, &time_raw_));
-    time_page_ = c.page;
-  }
   if (tcols_cached_ + c.n > kMaxCachedTimestamps) {
     tcols_.clear();
     tcols_cached_ = 0;
   }
-  std::vector<int64_t> ts;
-  const std::string what = block_->data_path() + ": time column " + std::to_string(tcol);
-  if (c.offset > time_raw_.size()) return Corruption(what + ": offset out of range");
-  blockfmt::Reader r(std::string_view(time_raw_).substr(c.offset));
-  if (!blockfmt::DecodeTimestamps(&r, c.n, &ts) || ts.front() != c.mint || ts.back() != c.maxt) {
-    return Corruption(what + ": malformed");
+  BlockCache::Times times = block_->CachedTimes(tcol);
+  if (!times) {
+    if (time_page_ != c.page) {
+      time_page_ = UINT32_MAX;
+      INFERMETRY_ASSIGN_OR_RETURN(time_raw_, block_->Page(c.page));
+      time_page_ = c.page;
+    }
+    auto ts = std::make_shared<std::vector<int64_t>>();
+    const std::string what = block_->data_path() + ": time column " + std::to_string(tcol);
+    if (c.offset > time_raw_->size()) return Corruption(what + ": offset out of range");
+    blockfmt::Reader r(std::string_view(*time_raw_).substr(c.offset));
+    if (!blockfmt::DecodeTimestamps(&r, c.n, ts.get()) || ts->front() != c.mint ||
+        ts->back() != c.maxt) {
+      return Corruption(what + ": malformed");
+    }
+    block_->CacheTimes(tcol, ts);
+    times = std::move(ts);
   }
   tcols_cached_ += c.n;
-  return &(tcols_[tcol] = std::move(ts));
+  return (tcols_[tcol] = std::move(times)).get();
 }
 
 Result<bool> BlockQuerier::HasSamples(uint32_t id, int64_t mint, int64_t maxt) {
@@ -272,8 +278,7 @@ Status BlockQuerier::LoadSeries(uint32_t id, int64_t mint, int64_t maxt, std::ve
   INFERMETRY_ASSIGN_OR_RETURN(const std::vector<int64_t>* all_ts, Timestamps(s.tcol));
   if (sample_page_ != s.page) {
     sample_page_ = UINT32_MAX;
-    std::string raw;
-    INFERMETRY_RETURN_IF_ERROR(block_->ReadPage(s.page, &raw));
+    INFERMETRY_ASSIGN_OR_RETURN(BlockCache::Page raw, block_->Page(s.page));
     INFERMETRY_RETURN_IF_ERROR(decoder_.Init(
         std::move(raw), block_->data_path() + ": page " + std::to_string(s.page)));
     if (decoder_.num_series() != block_->index().pages[s.page].num_series) {

@@ -1,7 +1,8 @@
 #pragma once
 // The querier over one block: matchers evaluated on the in-memory postings, samples decoded on
 // demand. Keeps one decoded sample page, one time page and recently decoded time columns, so
-// that walking series in order reads every page once. Not thread-safe (one per query).
+// that walking series in order reads every page once; the block's cache (if any) keeps them
+// across queriers. Not thread-safe (one per query).
 // Internal to src/tsdb/block.
 
 #include <cstdint>
@@ -52,8 +53,8 @@ class BlockQuerier : public storage::Querier {
   uint32_t sample_page_ = UINT32_MAX;
   blockfmt::PageDecoder decoder_;
   uint32_t time_page_ = UINT32_MAX;
-  std::string time_raw_;
-  std::unordered_map<uint32_t, std::vector<int64_t>> tcols_;
+  BlockCache::Page time_raw_;
+  std::unordered_map<uint32_t, BlockCache::Times> tcols_;
   size_t tcols_cached_ = 0;
 };
 

@@ -8,9 +8,12 @@ namespace infermetry::tsdb {
 
 using blockfmt::Corruption;
 
-Result<std::unique_ptr<BlockReader>> BlockReader::OpenReader(Env* env, const std::string& dir) {
+Result<std::unique_ptr<BlockReader>> BlockReader::OpenReader(Env* env, const std::string& dir,
+                                                             std::shared_ptr<BlockCache> cache) {
   std::unique_ptr<BlockReader> b(new BlockReader());
   b->dir_ = dir;
+  b->cache_ = std::move(cache);
+  b->cache_id_ = BlockCache::NewBlockId();
   const std::string meta_path = dir + "/" + blockfmt::kMetaFile;
   const std::string index_path = dir + "/" + blockfmt::kIndexFile;
   b->data_path_ = dir + "/" + blockfmt::kDataFile;
@@ -51,8 +54,9 @@ Result<std::unique_ptr<BlockReader>> BlockReader::OpenReader(Env* env, const std
   return b;
 }
 
-Result<std::unique_ptr<Block>> Block::Open(Env* env, const std::string& dir) {
-  INFERMETRY_ASSIGN_OR_RETURN(auto b, BlockReader::OpenReader(env, dir));
+Result<std::unique_ptr<Block>> Block::Open(Env* env, const std::string& dir,
+                                           std::shared_ptr<BlockCache> cache) {
+  INFERMETRY_ASSIGN_OR_RETURN(auto b, BlockReader::OpenReader(env, dir, std::move(cache)));
   return std::unique_ptr<Block>(std::move(b));
 }
 
@@ -77,6 +81,24 @@ Status BlockReader::ReadPage(uint32_t page, std::string* raw) const {
                    std::to_string(p.offset)));
   if (!r.done()) return Corruption(data_path_ + ": page " + std::to_string(page) + " length");
   return Status::Ok();
+}
+
+Result<BlockCache::Page> BlockReader::Page(uint32_t page) const {
+  if (cache_) {
+    if (BlockCache::Page hit = cache_->GetPage(cache_id_, page)) return hit;
+  }
+  auto raw = std::make_shared<std::string>();
+  INFERMETRY_RETURN_IF_ERROR(ReadPage(page, raw.get()));
+  if (cache_) cache_->PutPage(cache_id_, page, raw);
+  return BlockCache::Page(std::move(raw));
+}
+
+BlockCache::Times BlockReader::CachedTimes(uint32_t tcol) const {
+  return cache_ ? cache_->GetTimes(cache_id_, tcol) : nullptr;
+}
+
+void BlockReader::CacheTimes(uint32_t tcol, BlockCache::Times ts) const {
+  if (cache_) cache_->PutTimes(cache_id_, tcol, std::move(ts));
 }
 
 std::pair<size_t, size_t> BlockReader::PostingsOfName(std::string_view name) const {

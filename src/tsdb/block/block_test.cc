@@ -6,6 +6,8 @@
 #include <limits>
 #include <random>
 
+#include "common/self_metrics.h"
+#include "tsdb/block/block_cache.h"
 #include "tsdb/block/block_test_util.h"
 
 namespace infermetry::tsdb {
@@ -104,12 +106,13 @@ int64_t MaxT(const std::vector<TestSeries>& s) {
 class BlockTest : public ::testing::Test {
  protected:
   std::unique_ptr<Block> WriteAndOpen(const std::vector<TestSeries>& series,
-                                      std::vector<storage::MetadataEntry> md = {}) {
+                                      std::vector<storage::MetadataEntry> md = {},
+                                      std::shared_ptr<BlockCache> cache = nullptr) {
     auto meta = testing::WriteTestBlock(DefaultEnv(), dir_.path(), series, kT0, MaxT(series), md);
     EXPECT_TRUE(meta.ok()) << meta.status().ToString();
     if (!meta.ok()) return nullptr;
     EXPECT_EQ(meta->num_series, series.size());
-    auto b = Block::Open(DefaultEnv(), dir_.path() + "/" + meta->id);
+    auto b = Block::Open(DefaultEnv(), dir_.path() + "/" + meta->id, std::move(cache));
     EXPECT_TRUE(b.ok()) << b.status().ToString();
     return b.ok() ? std::move(*b) : nullptr;
   }
@@ -127,6 +130,39 @@ TEST_F(BlockTest, RandomDataRoundTripsBitExactly) {
   auto got = ReadAll(q.get(), {M(Matcher::Op::kRe, "__name__", ".+")});
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_TRUE(testing::SameSeries(*got, series));
+}
+
+TEST_F(BlockTest, QueriersShareTheBlockCache) {
+  auto series = VllmShaped(720, 5);
+  selfmon::Registry r;
+  // Small enough that pages are evicted while a querier walks the series.
+  auto cache = std::make_shared<BlockCache>(16 * 128 * 1024, &r);
+  auto b = WriteAndOpen(series, {}, cache);
+  ASSERT_NE(b, nullptr);
+  for (int round = 0; round < 3; ++round) {
+    auto q = b->NewQuerier(INT64_MIN, INT64_MAX);
+    auto got = ReadAll(q.get(), {M(Matcher::Op::kRe, "__name__", ".+")});
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_TRUE(testing::SameSeries(*got, series)) << round;
+    // One series by its own matcher, read through pages the full walk left in the cache.
+    const model::Labels& want = series[7].labels;
+    std::vector<TestSeries> expected;
+    for (const auto& s : series) {
+      if (s.labels.MetricName() == want.MetricName() &&
+          s.labels.Get("instance") == want.Get("instance")) {
+        expected.push_back(s);
+      }
+    }
+    auto one = ReadAll(q.get(), {Eq("__name__", std::string(want.MetricName())),
+                                 Eq("instance", std::string(want.Get("instance")))});
+    ASSERT_TRUE(one.ok());
+    EXPECT_TRUE(testing::SameSeries(*one, expected)) << round;
+  }
+  EXPECT_LE(cache->bytes(), cache->capacity_bytes());
+  std::string m;
+  r.WriteText(&m);
+  EXPECT_EQ(m.find("infermetry_tsdb_block_cache_requests_total{kind=\"page\",result=\"hit\"} 0"),
+            std::string::npos) << m;
 }
 
 TEST_F(BlockTest, VllmShapedRoundTripAndCompresses) {

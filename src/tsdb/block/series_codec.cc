@@ -181,15 +181,15 @@ std::string PageEncoder::Finish() {
   return out;
 }
 
-Status PageDecoder::Init(std::string raw, std::string what) {
+Status PageDecoder::Init(std::shared_ptr<const std::string> raw, std::string what) {
   raw_ = std::move(raw);
   what_ = std::move(what);
   blobs_.clear();
   memo_.clear();
-  Reader r(raw_);
-  size_t count = r.VarintAtMost(raw_.size());
+  Reader r(*raw_);
+  size_t count = r.VarintAtMost(raw_->size());
   std::vector<size_t> lengths(count);
-  for (size_t& len : lengths) len = r.VarintAtMost(raw_.size());
+  for (size_t& len : lengths) len = r.VarintAtMost(raw_->size());
   if (!r.ok()) return Corruption(what_ + ": malformed page header");
   for (size_t len : lengths) blobs_.push_back(r.Bytes(len));
   if (!r.done()) return Corruption(what_ + ": page lengths do not add up");

@@ -67,7 +67,8 @@ class PageEncoder {
 class PageDecoder {
  public:
   // Parses the page header; kCorruption (with `what`) when malformed.
-  Status Init(std::string raw, std::string what);
+  // The decoder keeps `raw` alive while it is in use.
+  Status Init(std::shared_ptr<const std::string> raw, std::string what);
   size_t num_series() const { return blobs_.size(); }
   // The `n` values of the series in slot `slot`.
   Status Values(size_t slot, size_t n, std::vector<double>* out);
@@ -81,7 +82,7 @@ class PageDecoder {
   };
   // Decodes `slot` into tmp_values_ (and its deltas into the memo); references must be done.
   Status DecodeSlot(size_t slot, size_t n);
-  std::string raw_;
+  std::shared_ptr<const std::string> raw_;
   std::string what_;
   std::vector<std::string_view> blobs_;
   std::vector<Memo> memo_;

@@ -20,7 +20,7 @@ std::vector<std::vector<double>> RoundTrip(const std::vector<std::vector<double>
   std::string raw = enc.Finish();
   if (raw_out) *raw_out = raw;
   PageDecoder dec;
-  EXPECT_TRUE(dec.Init(raw, "test").ok());
+  EXPECT_TRUE(dec.Init(std::make_shared<const std::string>(raw), "test").ok());
   std::vector<std::vector<double>> out;
   for (size_t i = 0; i < series.size(); ++i) {
     std::vector<double> v;
@@ -149,7 +149,7 @@ TEST(SeriesCodecTest, MalformedPagesAreCorruptionNotCrashes) {
   int errors = 0;
   for (size_t cut = 0; cut < raw.size(); ++cut) {
     PageDecoder dec;
-    Status st = dec.Init(raw.substr(0, cut), "t");
+    Status st = dec.Init(std::make_shared<const std::string>(raw.substr(0, cut)), "t");
     if (st.ok()) {
       std::vector<double> v;
       for (size_t i = 0; i < dec.num_series() && st.ok(); ++i) st = dec.Values(i, 4, &v);

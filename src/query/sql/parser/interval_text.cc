@@ -10,7 +10,6 @@
 namespace infermetry::sql {
 namespace {
 
-constexpr int64_t kUs = 1;
 constexpr int64_t kMs = 1000;
 constexpr int64_t kSec = 1'000'000;
 constexpr int64_t kMin = 60 * kSec;
