@@ -22,7 +22,7 @@ PACKAGES=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libsimdjson-dev
   libzstd-dev libsnappy-dev
   # test peers and tools
-  prometheus postgresql curl python3 ca-certificates openssl
+  prometheus prometheus-alertmanager postgresql curl python3 ca-certificates openssl
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

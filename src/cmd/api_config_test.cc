@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cmd/alerting_config.h"
 #include "cmd/serve_config.h"
 #include "config/collector_yaml.h"
 
@@ -109,6 +110,71 @@ storage:
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("serve.yaml:13:21"), std::string::npos) << bad.status().ToString();
   EXPECT_NE(bad.status().message().find("storage.block_cache_size"), std::string::npos);
+}
+
+Result<AlertingOptions> DecodeAlerting(std::string_view yaml) {
+  auto doc = config::Document::LoadString(yaml, "/etc/infermetry/serve.yaml");
+  if (!doc.ok()) return doc.status();
+  auto cfg = config::DecodeCollectorConfig(*doc);
+  if (!cfg.ok()) return cfg.status();
+  return DecodeAlertingOptions(*doc, cfg->alerting ? &*cfg->alerting : nullptr);
+}
+
+TEST(AlertingConfig, DefaultsThresholdsAndErrors) {
+  auto d = DecodeAlerting(kPipelines);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_TRUE(d->vllm_rules);
+  EXPECT_EQ(d->evaluation_interval, std::chrono::seconds(15));
+  EXPECT_EQ(d->resend_delay, std::chrono::minutes(1));
+  auto groups = LoadAlertingGroups(*d);
+  ASSERT_TRUE(groups.ok());
+  ASSERT_EQ(groups->size(), 1u);
+  EXPECT_EQ((*groups)[0].name, "vllm");
+
+  auto o = DecodeAlerting(std::string(kPipelines) + R"(
+alerting:
+  evaluation_interval: 30s
+  resend_delay: 2m
+  vllm_rules: {kv_cache_usage: 0.8, saturation_for: 10m}
+  rule_files: [rules/team.yml, /abs/other.yml]
+  alertmanagers: [http://127.0.0.1:9093]
+  webhooks: [http://127.0.0.1:8080/hook]
+  external_url: http://im:9400
+  external_labels: {cluster: prod}
+)");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_TRUE(o->vllm_rules);
+  EXPECT_EQ(o->vllm.kv_cache_usage, 0.8);
+  EXPECT_EQ(o->vllm.saturation_for, "10m");
+  EXPECT_EQ(o->vllm.queue_waiting, 50);
+  EXPECT_EQ(o->rule_files, (std::vector<std::string>{"/etc/infermetry/rules/team.yml", "/abs/other.yml"}));
+  EXPECT_EQ(o->alertmanagers.size(), 1u);
+  EXPECT_EQ(o->external_labels.at("cluster"), "prod");
+  auto missing = LoadAlertingGroups(*o);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("/etc/infermetry/rules/team.yml"), std::string::npos);
+
+  auto off = DecodeAlerting(std::string(kPipelines) + "alerting:\n  vllm_rules: false\n");
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->vllm_rules);
+  EXPECT_TRUE(LoadAlertingGroups(*off)->empty());
+
+  struct Case {
+    const char* yaml;
+    const char* want;
+  } bad[] = {
+      {"alerting:\n  vllm_rules: maybe\n", "alerting.vllm_rules: want true, false or a mapping"},
+      {"alerting:\n  vllm_rules: {saturation_for: soon}\n", "alerting.vllm_rules.saturation_for:"},
+      {"alerting:\n  vllm_rules: {kv_cache: 0.8}\n", "kv_cache"},
+      {"alerting:\n  evaluation_interval: 0s\n", "alerting.evaluation_interval: must be positive"},
+      {"alerting:\n  alertmanager: [x]\n", "alertmanager"},
+  };
+  for (const Case& c : bad) {
+    auto r = DecodeAlerting(std::string(kPipelines) + c.yaml);
+    ASSERT_FALSE(r.ok()) << c.yaml;
+    EXPECT_NE(r.status().message().find(c.want), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find("/etc/infermetry/serve.yaml:1"), std::string::npos) << r.status().message();
+  }
 }
 
 }  // namespace

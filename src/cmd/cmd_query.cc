@@ -6,18 +6,15 @@
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 
+#include "cmd/data_dir.h"
 #include "cmd/promql_query.h"
 #include "cmd/query_format.h"
 #include "common/duration.h"
 #include "common/http_client.h"
 #include "common/log.h"
 #include "common/strconv.h"
-#include "query/sql/catalog/store_catalog.h"
 #include "server/api/sql_api.h"
-#include "spanstore/span_store.h"
-#include "tsdb/db.h"
 
 namespace infermetry::cmd {
 
@@ -89,11 +86,6 @@ Result<std::string> QueryServer(const QueryFlags& f, std::chrono::milliseconds t
 // Opens the stores of `dir` as serve does (replaying their write-ahead logs), runs the query,
 // and closes them again.
 Result<std::string> QueryDataDir(const QueryFlags& f, std::chrono::milliseconds timeout) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(f.data_dir + "/metrics", ec)) {
-    return InvalidArgument("no store in " + f.data_dir + " (want the directory `infermetry serve --data-dir` "
-                           "writes, holding metrics/)");
-  }
   int64_t now = NowUs();
   api::QueryRequest range;
   if (!f.start.empty()) {
@@ -108,41 +100,16 @@ Result<std::string> QueryDataDir(const QueryFlags& f, std::chrono::milliseconds 
   }
   // The stores' replay notes would mix with the result; warnings and errors still show.
   log::SetLevel(log::Level::kWarn);
-  tsdb::Options to;
-  to.dir = f.data_dir + "/metrics";
-  to.wal_sync = wal::SyncPolicy::kBatch;
-  to.compaction_interval = std::chrono::milliseconds(0);
-  to.retention_ms = 0;
-  auto db = tsdb::DB::Open(to);
-  if (!db.ok()) {
-    if (db.status().code() == Code::kResourceExhausted) {
-      return Status(Code::kResourceExhausted, "the data directory " + f.data_dir +
-                                                  " is in use by a running server; query that server instead "
-                                                  "(--server http://<its --listen address>)");
-    }
-    return db.status();
-  }
-  spanstore::SpanStoreOptions so;
-  so.dir = f.data_dir;
-  so.wal_sync = wal::SyncPolicy::kBatch;
-  so.background = false;
-  auto spans = spanstore::SpanStore::Open(so);
-  if (!spans.ok()) return spans.status();
-  auto streams = sql::StreamRegistry::Open(f.data_dir + "/streams.json");
-  if (!streams.ok()) return streams.status();
-  auto catalog = sql::NewStoreCatalog({db->get(), spans->get(), spans->get(), streams->get()});
+  INFERMETRY_ASSIGN_OR_RETURN(auto stores, OpenDataDir(f.data_dir));
   sql::QueryOptions opts;
   opts.timeout = timeout;
   opts.now_us = now;
   opts.min_time_us = range.min_time_us;
   opts.max_time_us = range.max_time_us;
-  Result<sql::QueryResult> r = sql::ExecuteSql(f.sql, catalog.get(), opts);
-  catalog.reset();
-  Status closed = (*spans)->Close();
-  Status closed_db = (*db)->Close();
+  Result<sql::QueryResult> r = sql::ExecuteSql(f.sql, stores->catalog.get(), opts);
+  Status closed = stores->Close();
   if (!r.ok()) return r.status();
   if (!closed.ok()) return closed;
-  if (!closed_db.ok()) return closed_db;
   std::string out;
   api::AppendRecordsJson(*r, /*with_fields=*/true, &out);
   return out;

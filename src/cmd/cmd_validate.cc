@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "alerting/rule_file.h"
+#include "cmd/alerting_config.h"
 #include "cmd/collector_config.h"
 #include "cmd/command.h"
 #include "cmd/serve_config.h"
@@ -26,14 +28,26 @@ int RunValidate(int argc, char** argv) {
   CLI::App app{"Check a configuration file: every error names file:line:column.", argv[0]};
   std::string path;
   app.add_option("--config", path,
-                 "a Collector config (receivers, processors, exporters, service) or a Prometheus-style "
-                 "scrape config (global, scrape_configs)")
+                 "a Collector config (receivers, processors, exporters, service), a Prometheus-style "
+                 "scrape config (global, scrape_configs) or a rule file (groups)")
       ->required();
   CLI11_PARSE(app, argc, argv);
   auto doc = config::Document::LoadFile(path);
   if (!doc.ok()) {
     std::fprintf(stderr, "%s\n", doc.status().message().c_str());
     return 1;
+  }
+  if (doc->root().IsMap() && doc->root()["groups"]) {
+    // A rule file (Prometheus format, plus sql: rules).
+    auto groups = alerting::LoadRuleFile(path);
+    if (!groups.ok()) {
+      std::fprintf(stderr, "%s\n", groups.status().message().c_str());
+      return 1;
+    }
+    size_t rules = 0;
+    for (const auto& g : *groups) rules += g.rules.size();
+    std::printf("%s: ok (%zu rule groups, %zu rules)\n", path.c_str(), groups->size(), rules);
+    return 0;
   }
   if (IsCollectorConfig(*doc)) {
     // Serve configs (a `storage:` section, the `store` exporter) are checked as serve reads
@@ -43,6 +57,12 @@ int RunValidate(int argc, char** argv) {
       auto storage = DecodeStorageOptions(*doc, cfg->storage ? &*cfg->storage : nullptr);
       if (!storage.ok()) {
         std::fprintf(stderr, "%s\n", storage.status().message().c_str());
+        return 1;
+      }
+      auto alerting = DecodeAlertingOptions(*doc, cfg->alerting ? &*cfg->alerting : nullptr);
+      Status rules = alerting.ok() ? LoadAlertingGroups(*alerting).status() : alerting.status();
+      if (!rules.ok()) {
+        std::fprintf(stderr, "%s\n", rules.message().c_str());
         return 1;
       }
     }

@@ -17,6 +17,7 @@ int RunDemo(int argc, char** argv);
 int RunEmulate(int argc, char** argv);
 int RunLoadgen(int argc, char** argv);
 int RunProxy(int argc, char** argv);
+int RunRules(int argc, char** argv);
 int RunScrape(int argc, char** argv);
 int RunServe(int argc, char** argv);
 int RunValidate(int argc, char** argv);

@@ -22,6 +22,7 @@ constexpr Command kCommands[] = {
     {"loadgen", "load an OpenAI-compatible server and report client-side TTFT/ITL/e2e percentiles", RunLoadgen},
     {"proxy", "re-expose an upstream /metrics with normalized metric names", RunProxy},
     {"query", "run an SQL query against a running server or a data directory", RunQuery},
+    {"rules", "check rule files, print the built-in vLLM rules, or evaluate rules over stored history", RunRules},
     {"scrape", "scrape Prometheus targets from a config and print the samples", RunScrape},
     {"serve", "run the pipelines with the embedded store and its read API", RunServe},
     {"validate", "check a configuration file and report errors with file:line", RunValidate},

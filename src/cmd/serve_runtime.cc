@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "cmd/collector_config.h"
+#include "cmd/serve_alerting.h"
 #include "common/log.h"
 #include "config/collector_yaml.h"
 #include "query/sql/catalog/store_catalog.h"
@@ -10,6 +11,7 @@
 #include "server/api/parseable_api.h"
 #include "server/api/prom_api.h"
 #include "server/api/remote_write.h"
+#include "server/api/rules_api.h"
 #include "server/api/store_api.h"
 #include "server/http/server.h"
 #include "spanstore/span_store.h"
@@ -39,6 +41,7 @@ struct ServeRuntime::Impl {
   std::unique_ptr<sql::Catalog> catalog;
   LoadedCollector collector;
   std::unique_ptr<api::PromQueryBackend> promql;  // the PromQL engine over `metrics`
+  std::unique_ptr<ServeAlerting> alerting;
   std::unique_ptr<http::Server> server;
   std::atomic<bool> ready{false};
   bool stopped = false;
@@ -59,6 +62,8 @@ Result<std::unique_ptr<ServeRuntime>> ServeRuntime::Start(std::unique_ptr<config
   INFERMETRY_ASSIGN_OR_RETURN(ApiOptions api_options,
                               DecodeApiOptions(*doc, sections.auth ? &*sections.auth : nullptr,
                                                sections.query ? &*sections.query : nullptr));
+  INFERMETRY_ASSIGN_OR_RETURN(AlertingOptions alerting_options,
+                              DecodeAlertingOptions(*doc, sections.alerting ? &*sections.alerting : nullptr));
   tsdb::Options to;
   to.dir = o.path + "/metrics";
   to.wal_sync = o.wal_sync;
@@ -105,12 +110,19 @@ Result<std::unique_ptr<ServeRuntime>> ServeRuntime::Start(std::unique_ptr<config
   po.promql = [prom](const http::Request& req, http::Response* resp) { api::ServePromQuery(prom, req, resp); };
   api::RegisterPromApi(router.get(), prom, /*with_query=*/false);
   api::RegisterRemoteWrite(router.get(), {impl->metrics.get()});
+  // Rules and alerts (docs/alerting.md): the vLLM pack and rule files over the same stores.
+  api::IngestOptions history{impl->streams.get(), impl->sink.get(), impl->catalog.get(), nullptr};
+  INFERMETRY_ASSIGN_OR_RETURN(
+      impl->alerting, ServeAlerting::Make(alerting_options, {impl->metrics.get(), impl->metrics.get(),
+                                                             impl->catalog.get(), history, o.path}));
+  api::RegisterRulesApi(router.get(), impl->alerting->rules());
   INFERMETRY_RETURN_IF_ERROR(api::RegisterParseableApi(router.get(), std::move(po)));
   http::ServerOptions opt;
   opt.listen = listen;
   INFERMETRY_ASSIGN_OR_RETURN(impl->server, http::Server::Start(opt, router));
   Status st = impl->collector.service->Start();
   if (!st.ok()) return st.WithContext("cannot start the pipelines");
+  impl->alerting->Start();
   impl->ready = true;
   return std::unique_ptr<ServeRuntime>(new ServeRuntime(std::move(impl)));
 }
@@ -120,6 +132,7 @@ Status ServeRuntime::Stop() {
   if (m.stopped) return Status::Ok();
   m.stopped = true;
   m.ready = false;
+  m.alerting->Stop();
   Status first = m.collector.service->Shutdown(std::chrono::seconds(10));
   if (!first.ok()) log::Warn("shutdown incomplete", {{"err", first.ToString()}});
   m.server->Shutdown(std::chrono::seconds(1));

@@ -80,6 +80,8 @@ struct CollectorConfig {
   // Likewise `auth:` and `query:` (the serve command's HTTP API; cmd/serve_config.h).
   std::optional<YAML::Node> auth;
   std::optional<YAML::Node> query;
+  // And `alerting:` (rules, Alertmanagers, webhooks; cmd/serve_config.h).
+  std::optional<YAML::Node> alerting;
 };
 
 // The sections by kind, for lookups: FindComponent(cfg.exporters, "otlp/dash0").

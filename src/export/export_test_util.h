@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "common/temp_dir.h"
 #include "common/self_metrics.h"
 #include "config/yaml.h"
 #include "process/factory.h"
@@ -64,19 +65,7 @@ inline process::Logs MakeLogs(int n) {
   return l;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "infermetry-export-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::infermetry::TempDir;
 
 // A parsed document plus the ComponentConfig of exporters.<id> in it.
 struct ExporterConfig {

@@ -1,5 +1,7 @@
 #include "model/labels.h"
 
+#include "common/strconv.h"
+
 #include <algorithm>
 
 namespace infermetry::model {
@@ -157,6 +159,19 @@ bool IsValidLabelName(std::string_view s) {
     if (!ok) return false;
   }
   return true;
+}
+
+void AppendLabelsJson(std::string* out, const Labels& labels) {
+  out->push_back('{');
+  bool first = true;
+  for (const Label& l : labels) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(out, l.name);
+    out->push_back(':');
+    AppendJsonString(out, l.value);
+  }
+  out->push_back('}');
 }
 
 }  // namespace infermetry::model

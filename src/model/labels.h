@@ -69,6 +69,8 @@ class LabelsBuilder {
 
 // Appends `v` with Prometheus label-value escaping (\\, \", \n).
 void AppendEscapedLabelValue(std::string* out, std::string_view v);
+// Appends the labels as a JSON object {"name":"value",...} in label order.
+void AppendLabelsJson(std::string* out, const Labels& labels);
 
 // Names: [a-zA-Z_:][a-zA-Z0-9_:]* for metrics, [a-zA-Z_][a-zA-Z0-9_]* for labels.
 bool IsValidMetricName(std::string_view s);

@@ -9,23 +9,13 @@
 #include <random>
 #include <string>
 
+#include "common/temp_dir.h"
 #include "model/span.h"
 #include "spanstore/span_store.h"
 
 namespace infermetry::spanstore::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "spanstore-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::infermetry::TempDir;
 
 // A store in `dir` without background work (tests flush, merge and apply retention).
 inline SpanStoreOptions ForegroundOptions(const std::string& dir) {

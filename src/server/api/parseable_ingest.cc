@@ -200,6 +200,20 @@ std::vector<model::LogRecord> EventRecords(std::vector<FlatEvent> events, std::s
   return out;
 }
 
+Status IngestEvents(const IngestOptions& o, std::string_view stream, std::string_view log_source,
+                    std::string_view body) {
+  if (o.logs == nullptr) return Status(Code::kUnavailable, "the log store is not enabled in this process");
+  int64_t arrival = o.now_ns ? o.now_ns() : WallNs();
+  auto events = FlattenEvents(body);
+  if (!events.ok()) return InvalidArgument("request body: " + events.status().message());
+  INFERMETRY_RETURN_IF_ERROR(o.streams->Ensure(stream, sql::StreamKind::kEvents, log_source));
+  INFERMETRY_ASSIGN_OR_RETURN(auto schema, o.streams->MergeEventFields(stream, BatchSchema(*events)));
+  if (events->empty()) return Status::Ok();
+  Status st = o.logs->AppendLogs(EventRecords(std::move(*events), stream, schema, arrival));
+  if (!st.ok()) return Status(Code::kUnavailable, "the log store did not take the batch: " + st.message());
+  return Status::Ok();
+}
+
 void ServeIngest(const IngestOptions& o, const http::Request& req, http::Response* resp) {
   std::string_view stream = req.Header("X-P-Stream");
   while (!stream.empty() && stream.front() == ' ') stream.remove_prefix(1);
@@ -208,35 +222,13 @@ void ServeIngest(const IngestOptions& o, const http::Request& req, http::Respons
     resp->SetText(400, "X-P-Stream header missing: name the stream to ingest into\n");
     return;
   }
-  if (o.logs == nullptr) {
-    resp->SetText(503, "the log store is not enabled in this process\n");
-    return;
-  }
-  int64_t arrival = o.now_ns ? o.now_ns() : WallNs();
-  auto events = FlattenEvents(req.body);
-  if (!events.ok()) {
-    resp->SetText(400, "request body: " + events.status().message() + "\n");
-    return;
-  }
-  if (Status st = o.streams->Ensure(stream, sql::StreamKind::kEvents, req.Header("X-P-Log-Source")); !st.ok()) {
-    resp->SetText(st.code() == Code::kInvalidArgument ? 400 : 500, st.message() + "\n");
-    return;
-  }
-  auto schema = o.streams->MergeEventFields(stream, BatchSchema(*events));
-  if (!schema.ok()) {
-    resp->SetText(schema.status().code() == Code::kInvalidArgument ? 400 : 500, schema.status().message() + "\n");
-    return;
-  }
-  if (events->empty()) {
+  Status st = IngestEvents(o, stream, req.Header("X-P-Log-Source"), req.body);
+  if (st.ok()) {
     resp->SetText(200, "");
     return;
   }
-  Status st = o.logs->AppendLogs(EventRecords(std::move(*events), stream, *schema, arrival));
-  if (!st.ok()) {
-    resp->SetText(503, "the log store did not take the batch: " + st.message() + "\n");
-    return;
-  }
-  resp->SetText(200, "");
+  const int code = st.code() == Code::kInvalidArgument ? 400 : st.code() == Code::kUnavailable ? 503 : 500;
+  resp->SetText(code, st.message() + "\n");
 }
 
 void ServeStreamList(const IngestOptions& o, const http::Request&, http::Response* resp) {

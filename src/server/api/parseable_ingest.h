@@ -67,6 +67,11 @@ struct IngestOptions {
   std::function<int64_t()> now_ns;         // null: the system clock
 };
 
+// Ingests a JSON body (one event or an array) into event stream `stream`, as POST
+// /api/v1/ingest does: kInvalidArgument for a bad body or stream name, kUnavailable when the
+// log store is absent or refuses the batch.
+Status IngestEvents(const IngestOptions& o, std::string_view stream, std::string_view log_source,
+                    std::string_view body);
 void ServeIngest(const IngestOptions& o, const http::Request& req, http::Response* resp);
 void ServeStreamList(const IngestOptions& o, const http::Request& req, http::Response* resp);
 // PUT /api/v1/logstream/<name> and GET /api/v1/logstream/<name>/schema.

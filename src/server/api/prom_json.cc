@@ -44,18 +44,7 @@ void AppendPromTimestamp(std::string* out, int64_t t_ms) {
   out->append(digits, 4);
 }
 
-void AppendPromLabels(std::string* out, const model::Labels& labels) {
-  out->push_back('{');
-  bool first = true;
-  for (const model::Label& l : labels) {
-    if (!first) out->push_back(',');
-    first = false;
-    AppendJsonString(out, l.name);
-    out->push_back(':');
-    AppendJsonString(out, l.value);
-  }
-  out->push_back('}');
-}
+void AppendPromLabels(std::string* out, const model::Labels& labels) { model::AppendLabelsJson(out, labels); }
 
 std::string_view PromResultTypeName(promql::ValueType t) {
   switch (t) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/temp_dir.h"
 #include "tsdb/block/block.h"
 
 namespace infermetry::tsdb::testing {
@@ -19,18 +20,7 @@ struct TestSeries {
   std::vector<model::Sample> samples;
 };
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = std::filesystem::temp_directory_path().string() + "/block-test-XXXXXX";
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { (void)DefaultEnv()->RemoveAll(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::infermetry::TempDir;
 
 inline storage::Matcher M(storage::Matcher::Op op, std::string n, std::string v) {
   return *storage::Matcher::Make(op, std::move(n), std::move(v));
