@@ -101,6 +101,8 @@ RuleGroup::Output RuleGroup::Eval(int64_t t_ms, const RuleQueryFunc& query,
       infermetry::Status wst = Write(rule, t_ms, std::move(series), out);
       if (st.ok()) st = wst;
     }
+    ++o.evaluated;
+    if (!st.ok()) ++o.failed;
     std::lock_guard l(mu_);
     // Logged when a rule starts failing or fails differently, not at every evaluation.
     if (!st.ok() && st.message() != rule.status.last_error) {

@@ -64,6 +64,8 @@ class RuleGroup {
     std::vector<Notification> notifications;
     std::vector<Transition> transitions;
     bool changed = false;  // alert state worth persisting changed
+    size_t evaluated = 0;  // rules evaluated
+    size_t failed = 0;     // of which failed
   };
   // Evaluates every rule at `t_ms`; recorded and ALERTS series go to `out` (nullable).
   Output Eval(int64_t t_ms, const RuleQueryFunc& query, storage::Appendable* out);

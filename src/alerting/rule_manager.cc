@@ -58,11 +58,8 @@ void RuleManager::EvalGroup(RuleGroup& g, int64_t t_ms) {
   const auto start = std::chrono::steady_clock::now();
   RuleGroup::Output out = g.Eval(t_ms, options_.query, options_.appendable);
   m_eval_seconds_->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  for (const RuleStatus& r : g.Status().rules) {
-    if (r.last_eval_ms != t_ms) continue;
-    m_evals_->Inc();
-    if (r.health == "err") m_eval_failures_->Inc();
-  }
+  m_evals_->Inc(static_cast<double>(out.evaluated));
+  m_eval_failures_->Inc(static_cast<double>(out.failed));
   if (out.changed && !options_.state_path.empty()) {
     std::vector<SavedRule> all;
     for (const auto& each : groups_) {
