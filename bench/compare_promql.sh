@@ -15,20 +15,7 @@ source "$ROOT/test/e2e/lib.sh"
 MODELS=${1:-4}; ENGINES=${2:-2}; HOURS=${3:-6}; RUNS=${4:-5}
 W=$(mktemp -d); TMPDIRS+=("$W")
 PP=$(free_port); IM=$(free_port); OTLP=$(free_port)
-cat > "$W/serve.yml" <<Y
-receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:$OTLP
-exporters:
-  store:
-service:
-  pipelines:
-    metrics:
-      receivers: [otlp]
-      exporters: [store]
-Y
+store_config "$OTLP" >"$W/serve.yml"
 "$INFERMETRY_BIN" serve --config "$W/serve.yml" --data-dir "$W/im" --listen "127.0.0.1:$IM" >"$W/serve.log" 2>&1 & PIDS+=($!)
 prometheus --config.file=/dev/null --storage.tsdb.path="$W/prom" --web.listen-address="127.0.0.1:$PP" \
   --web.enable-remote-write-receiver --storage.tsdb.retention.time=30d --log.level=warn >"$W/prom.log" 2>&1 & PIDS+=($!)

@@ -23,6 +23,8 @@ PACKAGES=(
   libzstd-dev libsnappy-dev
   # test peers and tools
   prometheus prometheus-alertmanager postgresql curl python3 ca-certificates openssl
+  # the web UI's browser test (headless, driven by playwright-core from npm)
+  chromium
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -32,8 +34,9 @@ deps() {
   for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
-  # Node.js and npm for the OpenTelemetry JS SDK client in the end-to-end tests. A machine that
-  # already has them (e.g. from NodeSource) keeps its own: Debian's npm conflicts with those.
+  # Node.js and npm: the web UI's bundle (esbuild, uPlot) at build time, and the JS clients of
+  # the end-to-end tests (OpenTelemetry JS SDK, playwright-core). A machine that already has them
+  # (e.g. from NodeSource) keeps its own: Debian's npm conflicts with those.
   command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "== installing: ${missing[*]}"

@@ -1,4 +1,4 @@
-// The serve config's `auth:` and `query:` sections (cmd/serve_config.h).
+// The serve config's `auth:`, `query:`, `storage:`, `alerting:` and `ui:` sections (cmd/serve_config.h).
 
 #include <gtest/gtest.h>
 
@@ -175,6 +175,45 @@ alerting:
     EXPECT_NE(r.status().message().find(c.want), std::string::npos) << r.status().message();
     EXPECT_NE(r.status().message().find("/etc/infermetry/serve.yaml:1"), std::string::npos) << r.status().message();
   }
+}
+
+Result<web::WebUiOptions> DecodeUi(std::string_view yaml) {
+  auto doc = config::Document::LoadString(yaml, "serve.yaml");
+  if (!doc.ok()) return doc.status();
+  auto cfg = config::DecodeCollectorConfig(*doc);
+  if (!cfg.ok()) return cfg.status();
+  return DecodeUiOptions(*doc, cfg->ui ? &*cfg->ui : nullptr);
+}
+
+TEST(UiConfig, GpuRatesAndTheirErrors) {
+  auto d = DecodeUi(kPipelines);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->gpu_hourly_cost, 2.21);
+  EXPECT_TRUE(d->gpu_hourly_cost_by_model.empty());
+
+  auto o = DecodeUi(std::string(kPipelines) + R"(
+ui:
+  gpu_hourly_cost: 1.5
+  gpu_hourly_cost_by_model:
+    meta-llama/Meta-Llama-3-8B-Instruct: 4.1
+    facebook/opt-125m: 0.35
+)");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->gpu_hourly_cost, 1.5);
+  EXPECT_EQ(o->gpu_hourly_cost_by_model.at("meta-llama/Meta-Llama-3-8B-Instruct"), 4.1);
+  EXPECT_EQ(o->gpu_hourly_cost_by_model.at("facebook/opt-125m"), 0.35);
+
+  auto negative = DecodeUi(std::string(kPipelines) + "ui:\n  gpu_hourly_cost: -1\n");
+  ASSERT_FALSE(negative.ok());
+  EXPECT_NE(negative.status().message().find("serve.yaml:12:20: ui.gpu_hourly_cost"), std::string::npos)
+      << negative.status().ToString();
+  auto word = DecodeUi(std::string(kPipelines) + "ui:\n  gpu_hourly_cost_by_model:\n    m: cheap\n");
+  ASSERT_FALSE(word.ok());
+  EXPECT_NE(word.status().message().find("ui.gpu_hourly_cost_by_model[m]"), std::string::npos)
+      << word.status().ToString();
+  auto unknown = DecodeUi(std::string(kPipelines) + "ui:\n  theme: dark\n");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("theme"), std::string::npos) << unknown.status().ToString();
 }
 
 }  // namespace

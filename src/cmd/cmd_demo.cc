@@ -14,10 +14,13 @@
 #include <filesystem>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "cmd/command.h"
 #include "cmd/emulate_config.h"
 #include "cmd/serve_runtime.h"
+#include "cmd/simulate_store.h"
+#include "common/duration.h"
 #include "common/log.h"
 #include "emulator/api/emulated_server.h"
 #include "emulator/api/request_span.h"
@@ -39,6 +42,7 @@ struct DemoFlags {
   std::string scenario = "healthy";
   double rate = 1.5;
   double rag_rate = 0.5;
+  std::string history = "1h";
 };
 
 std::string DemoConfig(const DemoFlags& f) {
@@ -123,6 +127,36 @@ constexpr const char* kQuestions[] = {
     "When should I add another vLLM replica?",
 };
 
+// The two vLLM servers' past traffic, simulated up to now, so that the live scrapes continue
+// their series. A store that already holds metrics is left as it is.
+Status WriteHistory(const DemoFlags& f) {
+  if (f.history == "0") return Status::Ok();
+  INFERMETRY_ASSIGN_OR_RETURN(std::chrono::milliseconds duration, ParseDuration(f.history));
+  if (duration.count() <= 0) return Status::Ok();
+  if (std::filesystem::exists(f.data_dir + "/metrics")) {
+    log::Info("the store already holds metrics: no history simulated", {{"data", f.data_dir}});
+    return Status::Ok();
+  }
+  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const double start = now - std::chrono::duration<double>(duration).count();
+  std::vector<SimulateRequest> servers;
+  for (const auto& [listen, preset, engines, scenario, seed] :
+       {std::tuple{f.vllm, "opt-125m-t4", 1, f.scenario, 1}, std::tuple{f.vllm2, "llama-3-8b-a100", 2, std::string("healthy"), 2}}) {
+    SimulateRequest& r = servers.emplace_back();
+    r.spec.listen = listen;
+    r.spec.preset = preset;
+    r.spec.data_parallel_size = engines;
+    r.spec.scenario = scenario;
+    r.spec.seed = seed;
+    r.data_dir = f.data_dir;
+    r.duration = duration;
+    r.start = start;
+  }
+  INFERMETRY_ASSIGN_OR_RETURN(std::vector<emulator::SimulateReport> reports, SimulateIntoDataDir(servers));
+  for (size_t i = 0; i < servers.size(); ++i) log::Info(DescribeSimulation(servers[i], reports[i]));
+  return Status::Ok();
+}
+
 }  // namespace
 
 int RunDemo(int argc, char** argv) {
@@ -143,6 +177,10 @@ int RunDemo(int argc, char** argv) {
   app.add_option("--rate", f.rate, "requests/s sent to each vLLM server")->capture_default_str();
   app.add_option("--rag-rate", f.rag_rate, "RAG questions/s")->capture_default_str();
   app.add_option("--duration", seconds, "stop after this many seconds (default: at Ctrl-C)");
+  app.add_option("--history", f.history,
+                 "simulate this much past traffic of both vLLM servers into a new store before starting, so "
+                 "the dashboards have data at once (0: none)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   auto fail = [](const Status& st) {
@@ -154,6 +192,7 @@ int RunDemo(int argc, char** argv) {
     if (mkdtemp(tmpl.data()) == nullptr) return fail(Internal("cannot create a temporary data directory"));
     f.data_dir = tmpl;
   }
+  if (Status st = WriteHistory(f); !st.ok()) return fail(st.WithContext("--history"));
   BlockTerminationSignals();
 
   StorageOptions storage;

@@ -9,92 +9,18 @@
 
 #include "cmd/command.h"
 #include "cmd/emulate_config.h"
+#include "cmd/simulate_store.h"
 #include "common/duration.h"
 #include "common/log.h"
 #include "common/strconv.h"
 #include "emulator/engine/scenario.h"
-#include "emulator/simulate/sim_store.h"
-#include "query/sql/catalog/stream_registry.h"
-#include "spanstore/span_store.h"
-#include "tsdb/db.h"
 
 namespace infermetry::cmd {
 namespace {
 
-class SpanStoreAppender : public storage::SpanAppender {
- public:
-  explicit SpanStoreAppender(spanstore::SpanStore* s) : s_(s) {}
-  Status AppendSpans(std::vector<model::Span> spans) override { return s_->IngestSpans(std::move(spans)); }
-
- private:
-  spanstore::SpanStore* s_;
-};
-
 int Fail(const Status& st) {
   std::fprintf(stderr, "infermetry emulate: %s\n", st.message().c_str());
   return 1;
-}
-
-int Simulate(const EmulatedServerSpec& spec, const std::string& data_dir, std::chrono::milliseconds duration,
-             std::chrono::milliseconds interval, double start, const std::string& stream) {
-  emulator::SimulateOptions o;
-  auto preset = emulator::Preset(spec.preset);
-  if (!preset.ok()) return Fail(preset.status());
-  o.engine = *preset;
-  for (const auto& [field, value] : spec.engine_overrides) {
-    if (Status st = SetEngineField(&o.engine, field, value); !st.ok()) return Fail(st);
-  }
-  if (!spec.served_model_name.empty()) o.engine.model = spec.served_model_name;
-  auto layout = ParseMetricsLayout(spec.metrics_layout);
-  if (!layout.ok()) return Fail(layout.status());
-  o.layout = *layout;
-  o.scenario = spec.scenario;
-  o.data_parallel_size = spec.data_parallel_size;
-  o.seed = spec.seed == 0 ? 1 : spec.seed;
-  o.duration = std::chrono::duration<double>(duration).count();
-  o.scrape_interval = std::chrono::duration<double>(interval).count();
-  o.start_time = start;
-  o.instance = spec.listen;
-
-  tsdb::Options to;
-  to.dir = data_dir + "/metrics";
-  to.wal_sync = wal::SyncPolicy::kBatch;
-  to.retention_ms = 0;
-  auto db = tsdb::DB::Open(to);
-  if (!db.ok()) return Fail(db.status());
-  spanstore::SpanStoreOptions so;
-  so.dir = data_dir;
-  so.wal_sync = wal::SyncPolicy::kBatch;
-  auto spans = spanstore::SpanStore::Open(so);
-  if (!spans.ok()) return Fail(spans.status());
-  SpanStoreAppender span_sink(spans->get());
-  if (!stream.empty()) {
-    // The samples carry p_stream="<stream>" and the stream is registered, so SQL sees it as
-    // the table <stream> (as OTLP/HTTP with X-P-Stream would have made it).
-    auto registry = sql::StreamRegistry::Open(data_dir + "/streams.json");
-    if (!registry.ok()) return Fail(registry.status());
-    if (Status st = (*registry)->Ensure(stream, sql::StreamKind::kMetrics); !st.ok()) {
-      return Fail(st.WithContext("--stream"));
-    }
-    o.target_labels["p_stream"] = stream;
-  }
-  log::Info("simulating", {{"scenario", o.scenario}, {"model", o.engine.model}, {"engines", o.data_parallel_size},
-                           {"duration", FormatDuration(duration)}, {"data", data_dir}});
-  auto report = emulator::SimulateInto(o, db->get(), &span_sink);
-  Status closed = (*db)->Close();
-  Status closed_spans = (*spans)->Close();
-  if (!report.ok()) return Fail(report.status());
-  if (!closed.ok()) return Fail(closed);
-  if (!closed_spans.ok()) return Fail(closed_spans);
-  const auto& s = report->summary;
-  std::printf("simulated %s of %s on %s (%d engine%s): %lld requests finished, %lld refused, %lld dropped, "
-              "%lld completion tokens; %lld scrapes (%lld while down), %lld spans -> %s\n",
-              FormatDuration(duration).c_str(), o.scenario.c_str(), o.engine.model.c_str(), o.data_parallel_size,
-              o.data_parallel_size == 1 ? "" : "s", static_cast<long long>(s.finished),
-              static_cast<long long>(s.refused), static_cast<long long>(s.dropped),
-              static_cast<long long>(report->completion_tokens), static_cast<long long>(report->scrapes),
-              static_cast<long long>(report->scrapes_down), static_cast<long long>(report->spans), data_dir.c_str());
-  return 0;
 }
 
 }  // namespace
@@ -169,12 +95,17 @@ int RunEmulate(int argc, char** argv) {
   if (simulate.empty() && !stream.empty()) return Fail(InvalidArgument("--stream applies to --simulate only"));
   if (!simulate.empty()) {
     if (data_dir.empty()) return Fail(InvalidArgument("--simulate needs --data-dir"));
-    if (specs.size() != 1) return Fail(InvalidArgument("--simulate runs one server; the config lists several"));
     auto d = ParseDuration(simulate);
     if (!d.ok()) return Fail(d.status().WithContext("--simulate"));
     auto iv = ParseDuration(interval);
     if (!iv.ok()) return Fail(iv.status().WithContext("--scrape-interval"));
-    return Simulate(specs[0], data_dir, *d, *iv, start, stream);
+    // Every server of the config, over the same simulated hours, as one scrape job.
+    std::vector<SimulateRequest> requests;
+    for (const EmulatedServerSpec& s : specs) requests.push_back({s, data_dir, *d, *iv, start, stream});
+    auto reports = SimulateIntoDataDir(requests);
+    if (!reports.ok()) return Fail(reports.status());
+    for (size_t i = 0; i < requests.size(); ++i) std::printf("%s\n", DescribeSimulation(requests[i], (*reports)[i]).c_str());
+    return 0;
   }
 
   BlockTerminationSignals();

@@ -61,6 +61,7 @@ int RunValidate(int argc, char** argv) {
       }
       auto alerting = DecodeAlertingOptions(*doc, cfg->alerting ? &*cfg->alerting : nullptr);
       Status rules = alerting.ok() ? LoadAlertingGroups(*alerting).status() : alerting.status();
+      if (rules.ok()) rules = DecodeUiOptions(*doc, cfg->ui ? &*cfg->ui : nullptr).status();
       if (!rules.ok()) {
         std::fprintf(stderr, "%s\n", rules.message().c_str());
         return 1;

@@ -1,10 +1,37 @@
 #include "cmd/serve_config.h"
 
+#include <cmath>
 #include <tuple>
 
 #include "common/strconv.h"
 
 namespace infermetry::cmd {
+
+Result<web::WebUiOptions> DecodeUiOptions(const config::Document& doc, const YAML::Node* node) {
+  web::WebUiOptions out;
+  if (node == nullptr) return out;
+  config::MapReader r(doc, *node, "ui");
+  INFERMETRY_RETURN_IF_ERROR(r.status());
+  INFERMETRY_RETURN_IF_ERROR(r.Double("gpu_hourly_cost", &out.gpu_hourly_cost));
+  YAML::Node by_model = r.Child("gpu_hourly_cost_by_model");
+  INFERMETRY_RETURN_IF_ERROR(r.Finish());
+  auto check = [&](const YAML::Node& at, const std::string& what, double v) -> Status {
+    if (std::isfinite(v) && v >= 0) return Status::Ok();
+    return doc.ErrorAt(at, what + ": want a cost in USD per GPU-hour (a number >= 0)");
+  };
+  INFERMETRY_RETURN_IF_ERROR(check(r.Child("gpu_hourly_cost"), "ui.gpu_hourly_cost", out.gpu_hourly_cost));
+  if (!by_model.IsDefined() || by_model.IsNull()) return out;
+  if (!by_model.IsMap()) return doc.ErrorAt(by_model, "ui.gpu_hourly_cost_by_model: want a map of model name to cost");
+  for (const auto& kv : by_model) {
+    const std::string model = kv.first.as<std::string>();
+    const std::string where = "ui.gpu_hourly_cost_by_model[" + model + "]";
+    double v = -1;
+    if (!kv.second.IsScalar() || !ParseGoFloat(kv.second.Scalar(), &v)) v = -1;
+    INFERMETRY_RETURN_IF_ERROR(check(kv.second, where, v));
+    out.gpu_hourly_cost_by_model[model] = v;
+  }
+  return out;
+}
 
 Result<uint64_t> ParseByteSize(std::string_view s) {
   static constexpr std::pair<std::string_view, int> kUnits[] = {

@@ -34,6 +34,7 @@
 #include "common/result.h"
 #include "config/yaml.h"
 #include "server/api/parseable_auth.h"
+#include "server/web/web_ui.h"
 #include "tsdb/wal/wal.h"
 
 namespace infermetry::cmd {
@@ -59,6 +60,14 @@ struct ApiOptions {
 // Decodes `auth:` and `query:` (either may be null: defaults). Errors name file:line:column.
 Result<ApiOptions> DecodeApiOptions(const config::Document& doc, const YAML::Node* auth,
                                     const YAML::Node* query);
+
+// Decodes `ui:` (null: defaults):
+//   ui:
+//     gpu_hourly_cost: 2.21              # USD per GPU-hour, for the cost panels
+//     gpu_hourly_cost_by_model:          # per served model name
+//       meta-llama/Llama-3.1-8B-Instruct: 4.1
+// Errors name file:line:column.
+Result<web::WebUiOptions> DecodeUiOptions(const config::Document& doc, const YAML::Node* node);
 
 // "512MB" -> 536870912; plain integers are bytes.
 Result<uint64_t> ParseByteSize(std::string_view s);

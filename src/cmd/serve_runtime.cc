@@ -12,8 +12,10 @@
 #include "server/api/prom_api.h"
 #include "server/api/remote_write.h"
 #include "server/api/rules_api.h"
+#include "server/api/saved_docs.h"
 #include "server/api/store_api.h"
 #include "server/http/server.h"
+#include "server/web/web_ui.h"
 #include "spanstore/span_store.h"
 #include "tsdb/db.h"
 
@@ -64,6 +66,7 @@ Result<std::unique_ptr<ServeRuntime>> ServeRuntime::Start(std::unique_ptr<config
                                                sections.query ? &*sections.query : nullptr));
   INFERMETRY_ASSIGN_OR_RETURN(AlertingOptions alerting_options,
                               DecodeAlertingOptions(*doc, sections.alerting ? &*sections.alerting : nullptr));
+  INFERMETRY_ASSIGN_OR_RETURN(web::WebUiOptions ui_options, DecodeUiOptions(*doc, sections.ui ? &*sections.ui : nullptr));
   tsdb::Options to;
   to.dir = o.path + "/metrics";
   to.wal_sync = o.wal_sync;
@@ -116,6 +119,9 @@ Result<std::unique_ptr<ServeRuntime>> ServeRuntime::Start(std::unique_ptr<config
       impl->alerting, ServeAlerting::Make(alerting_options, {impl->metrics.get(), impl->metrics.get(),
                                                              impl->catalog.get(), history, o.path}));
   api::RegisterRulesApi(router.get(), impl->alerting->rules());
+  // The web UI (docs/ui.md) and the dashboards and saved queries it keeps in the store.
+  web::RegisterWebUi(router.get(), ui_options);
+  api::RegisterSavedDocsApi(router.get(), {o.path + "/ui", po.auth});
   INFERMETRY_RETURN_IF_ERROR(api::RegisterParseableApi(router.get(), std::move(po)));
   http::ServerOptions opt;
   opt.listen = listen;

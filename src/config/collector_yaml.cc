@@ -212,6 +212,7 @@ Result<CollectorConfig> DecodeCollectorConfig(const Document& doc) {
   if (YAML::Node a = top.Child("auth"); a.IsDefined() && !a.IsNull()) cfg.auth.emplace(a);
   if (YAML::Node q = top.Child("query"); q.IsDefined() && !q.IsNull()) cfg.query.emplace(q);
   if (YAML::Node al = top.Child("alerting"); al.IsDefined() && !al.IsNull()) cfg.alerting.emplace(al);
+  if (YAML::Node ui = top.Child("ui"); ui.IsDefined() && !ui.IsNull()) cfg.ui.emplace(ui);
   INFERMETRY_RETURN_IF_ERROR(top.Finish());
   if (!service.IsDefined() || service.IsNull()) {
     return doc.ErrorAt(doc.root(), "service: missing (it lists the pipelines)");

@@ -82,6 +82,8 @@ struct CollectorConfig {
   std::optional<YAML::Node> query;
   // And `alerting:` (rules, Alertmanagers, webhooks; cmd/serve_config.h).
   std::optional<YAML::Node> alerting;
+  // And `ui:` (the web UI's settings; cmd/serve_config.h).
+  std::optional<YAML::Node> ui;
 };
 
 // The sections by kind, for lookups: FindComponent(cfg.exporters, "otlp/dash0").

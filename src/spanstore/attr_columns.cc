@@ -48,11 +48,19 @@ void EncodeAttrStream(const std::vector<const AttrValue*>& values, std::string* 
   PutString(out, sub);
 }
 
-Status DecodeAttrStream(AttrStream* s) {
+Status DecodeAttrStream(AttrStream* s, size_t count) {
   auto bad = [] { return Status(Code::kCorruption, "malformed attribute stream"); };
   Decoder d(s->raw);
-  uint64_t n = d.Count(0);
-  if (n > s->raw.size() * 8 + 8) return bad();
+  // The count is checked against what the caller knows (the layouts of the granule's rows),
+  // not against the size of the stream: a stream of one repeated int or bool, of zero doubles
+  // or of empty values is a few bytes for any count, so no bytes-per-value bound holds. The
+  // match also bounds the allocations below by memory the caller already spent.
+  const uint64_t n = d.Varint();
+  if (!d.ok()) return bad();
+  if (n != count) {
+    return Status(Code::kCorruption, "attribute stream holds " + std::to_string(n) +
+                                         " values, expected " + std::to_string(count));
+  }
   uint8_t flag = d.Byte();
   s->types.resize(n);
   if (flag & 0x80) {
@@ -166,9 +174,8 @@ Status AttrGranule::Load(const Part& part, size_t g, uint32_t layout_column, uin
     if (!col) return corrupt("missing attribute stream of key " + keys[key]);
     AttrStream& s = streams_[key];
     s.raw = std::move(*col);
-    st = DecodeAttrStream(&s);
-    if (!st.ok()) return corrupt(st.message());
-    if (s.types.size() != n) return corrupt("attribute stream length mismatch");
+    st = DecodeAttrStream(&s, n);
+    if (!st.ok()) return corrupt("attribute stream of key " + keys[key] + ": " + st.message());
   }
   return Status::Ok();
 }

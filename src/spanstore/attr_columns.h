@@ -52,8 +52,9 @@ struct AttrStream {
 
 // One value stream: count, type byte(s), then the int, double and string sub-columns.
 void EncodeAttrStream(const std::vector<const model::AttrValue*>& values, std::string* out);
-// Decodes s->raw into the other fields of `s`.
-Status DecodeAttrStream(AttrStream* s);
+// Decodes s->raw into the other fields of `s`; kCorruption unless it holds exactly `count`
+// values (the number the granule's layouts give the key, or the granule's rows for log bodies).
+Status DecodeAttrStream(AttrStream* s, size_t count);
 
 // The attributes of one granule, decoded.
 class AttrGranule {

@@ -6,7 +6,9 @@
 #include <random>
 
 #include "common/env.h"
+#include "spanstore/attr_columns.h"
 #include "spanstore/coding.h"
+#include "spanstore/log_part.h"
 #include "spanstore/part_file.h"
 #include "spanstore/row_codec.h"
 #include "spanstore/span_part.h"
@@ -167,6 +169,85 @@ TEST(ColumnsTest, MalformedColumnsAreCorruptionNotCrashes) {
             Code::kCorruption);
   EXPECT_EQ(DecodeDoubles(std::string_view("\x01\x02\x00\x09", 4), 2, &dback).code(),
             Code::kCorruption);
+}
+
+// Streams whose values take (almost) no bytes: a constant int or bool (the ints sub-column
+// holds one value), all-zero doubles (scaled, width 0), or empty values. vLLM spans carry such
+// attributes (gen_ai.request.n = 1, temperature 0, ...), so a full granule of them compresses
+// to a few bytes; decoding must not mistake the count for an oversized one.
+TEST(AttrStreamTest, CompactStreamsOfAFullGranuleRoundTrip) {
+  std::vector<model::AttrValue> kinds = {testing::Int(1), testing::Bool(true), testing::Dbl(0),
+                                         model::AttrValue{}, testing::Str("vllm")};
+  for (const model::AttrValue& v : kinds) {
+    for (size_t n : {size_t{1}, size_t{100}, size_t{200}, size_t{kGranuleRows}}) {
+      std::vector<const model::AttrValue*> values(n, &v);
+      AttrStream s;
+      EncodeAttrStream(values, &s.raw);
+      Status st = DecodeAttrStream(&s, n);
+      ASSERT_TRUE(st.ok()) << "type " << static_cast<int>(v.type) << " n " << n << ": "
+                           << st.ToString();
+      ASSERT_EQ(s.types.size(), n);
+      EXPECT_EQ(s.Get(0), v);
+      EXPECT_EQ(s.Get(n - 1), v);
+    }
+  }
+  // The count still has to be the one the layouts promise (it bounds the allocation).
+  std::vector<const model::AttrValue*> values(kGranuleRows, &kinds[0]);
+  AttrStream s;
+  EncodeAttrStream(values, &s.raw);
+  EXPECT_EQ(DecodeAttrStream(&s, kGranuleRows - 1).code(), Code::kCorruption);
+  s.raw[0] = '\xff';  // a count varint that no longer matches
+  EXPECT_EQ(DecodeAttrStream(&s, kGranuleRows).code(), Code::kCorruption);
+}
+
+// The same through whole parts: 8192 spans with constant int, bool, zero-double and empty
+// attributes (what `emulate --simulate` wrote into its first part), and 8192 logs with one
+// int body, are written, reopened and read back unchanged.
+TEST(PartFileTest, ConstantAttributesOfAFullGranuleReadBack) {
+  testing::TempDir dir;
+  std::vector<model::Span> spans;
+  for (uint64_t i = 0; i < kGranuleRows; ++i) {
+    model::Span s = testing::MakeSpan(i, 1000 + static_cast<int64_t>(i));
+    s.attributes.push_back({"gen_ai.request.n", testing::Int(1)});
+    s.attributes.push_back({"gen_ai.request.stream", testing::Bool(false)});
+    s.attributes.push_back({"gen_ai.request.temperature", testing::Dbl(0)});
+    s.attributes.push_back({"nothing", model::AttrValue{}});
+    spans.push_back(std::move(s));
+  }
+  std::vector<const model::Span*> rows;
+  for (const auto& s : spans) rows.push_back(&s);
+  std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return SpanCodec::Less(*a, *b); });
+  PartBuild b = SpanCodec::Build(rows);
+  ASSERT_EQ(b.granules.size(), 1u);
+  std::string path = dir.path() + "/c.part";
+  ASSERT_TRUE(WritePart(DefaultEnv(), path, b, PartInfo{}).ok());
+  auto part = Part::Open(DefaultEnv(), path, RowKind::kSpan);
+  ASSERT_TRUE(part.ok()) << part.status().ToString();
+  std::vector<model::Span> back;
+  Status st = SpanCodec::ReadAll(**part, &back);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(back.size(), spans.size());
+  for (size_t i = 0; i < spans.size(); ++i) ASSERT_EQ(back[i], *rows[i]) << i;
+
+  // Log bodies are one attribute stream per granule: a granule of equal int bodies.
+  std::vector<model::LogRecord> logs;
+  for (uint64_t i = 0; i < kGranuleRows; ++i) {
+    logs.push_back(testing::MakeLog(i, 1000 + static_cast<int64_t>(i)));
+    logs.back().body = testing::Int(1);
+  }
+  std::vector<const model::LogRecord*> log_rows;
+  for (const auto& r : logs) log_rows.push_back(&r);
+  std::sort(log_rows.begin(), log_rows.end(),
+            [](auto* a, auto* b) { return LogCodec::Less(*a, *b); });
+  std::string log_path = dir.path() + "/l.part";
+  ASSERT_TRUE(WritePart(DefaultEnv(), log_path, LogCodec::Build(log_rows), PartInfo{}).ok());
+  auto log_part = Part::Open(DefaultEnv(), log_path, RowKind::kLog);
+  ASSERT_TRUE(log_part.ok()) << log_part.status().ToString();
+  std::vector<model::LogRecord> log_back;
+  st = LogCodec::ReadAll(**log_part, &log_back);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(log_back.size(), logs.size());
+  for (size_t i = 0; i < logs.size(); ++i) ASSERT_EQ(log_back[i], *log_rows[i]) << i;
 }
 
 TEST(RowCodecTest, SpanBatchRoundTripAndTruncation) {

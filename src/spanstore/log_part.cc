@@ -93,9 +93,8 @@ Status LogGranule::LoadFilterColumns() {
   INFERMETRY_ASSIGN_OR_RETURN(auto body, part_.ReadColumn(g_, C::kBody));
   if (!body) return Corrupt("missing body column");
   body_.raw = std::move(*body);
-  Status st = DecodeAttrStream(&body_);
+  Status st = DecodeAttrStream(&body_, rows());
   if (!st.ok()) return Corrupt("body: " + st.message());
-  if (body_.types.size() != rows()) return Corrupt("body column length mismatch");
   filter_loaded_ = true;
   return Status::Ok();
 }

@@ -65,19 +65,7 @@ groups:
         annotations:
           summary: 'KV cache at {{ $value | humanizePercentage }} on {{ $labels.instance }}'
 Y
-cat >"$W/serve.yml" <<Y
-receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:$OTLP
-exporters:
-  store:
-service:
-  pipelines:
-    metrics:
-      receivers: [otlp]
-      exporters: [store]
+{ store_config "$OTLP"; cat <<Y; } >"$W/serve.yml"
 alerting:
   evaluation_interval: 1s
   resend_delay: 2s

@@ -24,3 +24,9 @@ start_prometheus() {
     --log.level=warn >"$3.log" 2>&1 & PIDS+=($!)
   wait_http "http://127.0.0.1:$2/-/ready" 300
 }
+# store_config OTLP_PORT: a serve config whose only pipeline takes OTLP/HTTP metrics on
+# 127.0.0.1:OTLP_PORT into the store (so `serve` binds no default ports).
+store_config() {
+  printf '%s\n' receivers: '  otlp:' '    protocols:' '      http:' "        endpoint: 127.0.0.1:$1" \
+    exporters: '  store:' service: '  pipelines:' '    metrics:' '      receivers: [otlp]' '      exporters: [store]'
+}

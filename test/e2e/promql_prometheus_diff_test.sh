@@ -19,20 +19,7 @@ t_begin=$(date +%s)
   --data-parallel-size 2 --seed 1 >"$W/e1.log" 2>&1 & PIDS+=($!)
 "$INFERMETRY_BIN" emulate --listen "127.0.0.1:$E2" --served-model-name meta-llama/Llama-3.1-8B-Instruct \
   --seed 2 >"$W/e2.log" 2>&1 & PIDS+=($!)
-cat > "$W/serve.yml" <<Y
-receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:$OTLP
-exporters:
-  store:
-service:
-  pipelines:
-    metrics:
-      receivers: [otlp]
-      exporters: [store]
-Y
+store_config "$OTLP" >"$W/serve.yml"
 "$INFERMETRY_BIN" serve --config "$W/serve.yml" --data-dir "$W/im" --listen "127.0.0.1:$IM" >"$W/serve.log" 2>&1 & PIDS+=($!)
 wait_http "http://127.0.0.1:$E1/metrics" 300 || fail "emulator 1 did not start: $(cat "$W/e1.log")"
 wait_http "http://127.0.0.1:$E2/metrics" 300 || fail "emulator 2 did not start: $(cat "$W/e2.log")"

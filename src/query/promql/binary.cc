@@ -88,58 +88,76 @@ LabelsRef ResultMetric(const LabelsRef& lhs, const model::Labels& rhs, const Bin
   return MakeLabels(b.Build());
 }
 
-Result<Vector> SetOp(const BinaryNode& n, Vector lhs, Vector rhs) {
+Result<Vector> SetOp(const BinaryNode& n, Vector lhs, Vector rhs, SignatureCache* sigs) {
+  auto sig = [&](const Sample& s) {
+    return sigs->Get(s.metric, [&](const model::Labels& ls) { return Signature(ls, n.matching); });
+  };
   Vector out;
   if (n.op == BinOp::kAnd) {
     std::unordered_set<uint64_t> right;
-    for (const Sample& s : rhs) right.insert(Signature(*s.metric, n.matching));
+    for (const Sample& s : rhs) right.insert(sig(s));
     for (Sample& s : lhs) {
-      if (right.count(Signature(*s.metric, n.matching)) > 0) out.push_back(std::move(s));
+      if (right.count(sig(s)) > 0) out.push_back(std::move(s));
     }
   } else if (n.op == BinOp::kOr) {
     std::unordered_set<uint64_t> left;
     for (Sample& s : lhs) {
-      left.insert(Signature(*s.metric, n.matching));
+      left.insert(sig(s));
       out.push_back(std::move(s));
     }
     for (Sample& s : rhs) {
-      if (left.count(Signature(*s.metric, n.matching)) == 0) out.push_back(std::move(s));
+      if (left.count(sig(s)) == 0) out.push_back(std::move(s));
     }
   } else {
     std::unordered_set<uint64_t> right;
-    for (const Sample& s : rhs) right.insert(Signature(*s.metric, n.matching));
+    for (const Sample& s : rhs) right.insert(sig(s));
     for (Sample& s : lhs) {
-      if (right.count(Signature(*s.metric, n.matching)) == 0) out.push_back(std::move(s));
+      if (right.count(sig(s)) == 0) out.push_back(std::move(s));
     }
   }
   return out;
 }
 
-Result<Vector> VectorVector(const BinaryNode& n, Vector lhs, Vector rhs, int64_t t, NameDropper* names) {
+Result<Vector> VectorVector(const BinaryNode& n, Vector lhs, Vector rhs, int64_t t, NameDropper* names,
+                            SignatureCache* sigs) {
   const VectorMatching& m = n.matching;
+  auto sig = [&](const Sample& s) {
+    return sigs->Get(s.metric, [&](const model::Labels& ls) { return Signature(ls, m); });
+  };
   if (m.card == Card::kOneToMany) std::swap(lhs, rhs);
-  // rhs is the "one" side.
-  std::unordered_map<uint64_t, const Sample*> right;
+  // rhs is the "one" side, sorted by signature; `matched` says whether an lhs sample already
+  // matched it (a sorted vector: no allocation per sample at every step).
+  struct One {
+    uint64_t sig;
+    const Sample* sample;
+    bool matched;
+  };
+  std::vector<One> right;
   right.reserve(rhs.size());
-  for (const Sample& s : rhs) {
-    auto [it, inserted] = right.emplace(Signature(*s.metric, m), &s);
-    if (!inserted) {
-      const char* side = m.card == Card::kOneToMany ? "left" : "right";
-      return InvalidArgument("found duplicate series for the match group " +
-                             MatchedLabelsString(*s.metric, m) + " on the " + side +
-                             " hand-side of the operation: [" + s.metric->ToString() + ", " +
-                             it->second->metric->ToString() +
-                             "];many-to-many matching not allowed: matching labels must be unique on one side");
-    }
+  for (const Sample& s : rhs) right.push_back(One{sig(s), &s, false});
+  std::sort(right.begin(), right.end(), [](const One& a, const One& b) { return a.sig < b.sig; });
+  for (size_t i = 1; i < right.size(); ++i) {
+    if (right[i].sig != right[i - 1].sig) continue;
+    const Sample& a = *right[i - 1].sample;
+    const Sample& b = *right[i].sample;
+    // Name them in the order they came, as Prometheus does.
+    const Sample& first = &a < &b ? a : b;
+    const Sample& second = &a < &b ? b : a;
+    const char* side = m.card == Card::kOneToMany ? "left" : "right";
+    return InvalidArgument("found duplicate series for the match group " + MatchedLabelsString(*second.metric, m) +
+                           " on the " + side + " hand-side of the operation: [" + second.metric->ToString() + ", " +
+                           first.metric->ToString() +
+                           "];many-to-many matching not allowed: matching labels must be unique on one side");
   }
   Vector out;
-  // Match signature -> result label hashes seen (many-to-one), or presence (one-to-one).
-  std::unordered_map<uint64_t, std::unordered_set<uint64_t>> matched;
+  out.reserve(lhs.size());
+  // Many-to-one: match signature -> result label hashes seen.
+  std::unordered_map<uint64_t, std::unordered_set<uint64_t>> seen_results;
   for (const Sample& ls : lhs) {
-    const uint64_t sig = Signature(*ls.metric, m);
-    auto it = right.find(sig);
-    if (it == right.end()) continue;
-    const Sample& rs = *it->second;
+    const uint64_t sig_l = sig(ls);
+    auto it = std::lower_bound(right.begin(), right.end(), sig_l, [](const One& o, uint64_t v) { return o.sig < v; });
+    if (it == right.end() || it->sig != sig_l) continue;
+    const Sample& rs = *it->sample;
     double vl = ls.v, vr = rs.v;
     if (m.card == Card::kOneToMany) std::swap(vl, vr);
     auto [value, keep] = Apply(n.op, vl, vr);
@@ -149,15 +167,13 @@ Result<Vector> VectorVector(const BinaryNode& n, Vector lhs, Vector rhs, int64_t
       continue;
     }
     LabelsRef metric = ResultMetric(ls.metric, *rs.metric, n, names);
-    auto mit = matched.find(sig);
     if (m.card == Card::kOneToOne) {
-      if (mit != matched.end()) {
+      if (it->matched) {
         return InvalidArgument("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
       }
-      matched[sig];
+      it->matched = true;
     } else {
-      auto& seen = matched[sig];
-      if (!seen.insert(metric->Hash()).second) {
+      if (!seen_results[sig_l].insert(metric->Hash()).second) {
         return InvalidArgument("multiple matches for labels: grouping labels must ensure unique matches");
       }
     }
@@ -168,7 +184,8 @@ Result<Vector> VectorVector(const BinaryNode& n, Vector lhs, Vector rhs, int64_t
 
 }  // namespace
 
-Result<Value> EvalBinary(const BinaryNode& n, Value lhs, Value rhs, int64_t t, NameDropper* names) {
+Result<Value> EvalBinary(const BinaryNode& n, Value lhs, Value rhs, int64_t t, NameDropper* names,
+                         SignatureCache* signatures) {
   Value out;
   if (lhs.type == ValueType::kScalar && rhs.type == ValueType::kScalar) {
     auto [value, keep] = Apply(n.op, lhs.scalar, rhs.scalar);
@@ -179,11 +196,11 @@ Result<Value> EvalBinary(const BinaryNode& n, Value lhs, Value rhs, int64_t t, N
   out.type = ValueType::kVector;
   if (lhs.type == ValueType::kVector && rhs.type == ValueType::kVector) {
     if (IsSetOp(n.op)) {
-      INFERMETRY_ASSIGN_OR_RETURN(out.vec, SetOp(n, std::move(lhs.vec), std::move(rhs.vec)));
+      INFERMETRY_ASSIGN_OR_RETURN(out.vec, SetOp(n, std::move(lhs.vec), std::move(rhs.vec), signatures));
       for (Sample& s : out.vec) s.t = t;
       return out;
     }
-    INFERMETRY_ASSIGN_OR_RETURN(out.vec, VectorVector(n, std::move(lhs.vec), std::move(rhs.vec), t, names));
+    INFERMETRY_ASSIGN_OR_RETURN(out.vec, VectorVector(n, std::move(lhs.vec), std::move(rhs.vec), t, names, signatures));
     return out;
   }
   const bool swap = lhs.type == ValueType::kScalar;

@@ -47,6 +47,16 @@ int64_t Evaluator::RefTime(const TimeModifiers& m, int64_t t) const {
   return t - m.offset_ms;
 }
 
+namespace {
+
+bool SameMatchers(const std::vector<storage::Matcher>& a, const std::vector<storage::Matcher>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const storage::Matcher& x, const storage::Matcher& y) {
+    return x.op() == y.op() && x.name() == y.name() && x.value() == y.value();
+  });
+}
+
+}  // namespace
+
 void Evaluator::Walk(Node* n, int64_t mint, int64_t maxt) {
   switch (n->kind) {
     case NodeKind::kVectorSelector:
@@ -57,6 +67,14 @@ void Evaluator::Walk(Node* n, int64_t mint, int64_t maxt) {
       const int64_t back = range ? static_cast<MatrixSelectorNode*>(n)->range_ms
                                  : opts_.lookback_delta.count();
       const int64_t lo = RefTime(vs->mods, mint), hi = RefTime(vs->mods, maxt);
+      // Selectors with the same matchers (e.g. `x - x offset 1m`) share one load of the
+      // samples over the union of their ranges.
+      for (size_t j = 0; j < selectors_.size(); ++j) {
+        if (selector_is_range_[j] != range || !SameMatchers(selectors_[j]->matchers, vs->matchers)) continue;
+        vs->id = static_cast<int>(j);
+        selector_ranges_[j] = {std::min(selector_ranges_[j].min, lo - back), std::max(selector_ranges_[j].max, hi)};
+        return;
+      }
       vs->id = static_cast<int>(selectors_.size());
       selectors_.push_back(vs);
       selector_ranges_.push_back({lo - back, hi});
@@ -105,8 +123,10 @@ Status Evaluator::Prepare(storage::Queryable* q, Node* root) {
   for (size_t i = 0; i < selectors_.size(); ++i) {
     const Interval r = selector_ranges_[i];
     auto set = querier->Select({r.min, r.max}, selectors_[i]->matchers);
+    size_t expect = 0;  // series of one selector tend to have as many samples as the previous one
     while (set->Next()) {
       SeriesData sd;
+      sd.points.reserve(expect);
       auto it = set->Samples();
       if (it->Seek(r.min)) {
         do {
@@ -117,6 +137,7 @@ Status Evaluator::Prepare(storage::Queryable* q, Node* root) {
       }
       INFERMETRY_RETURN_IF_ERROR(it->status());
       if (sd.points.empty()) continue;
+      expect = sd.points.size();
       samples += static_cast<int64_t>(sd.points.size());
       if (samples > opts_.max_samples) {
         return ResourceExhausted("query processing would load too many samples into memory in query execution");
@@ -136,13 +157,34 @@ Value Evaluator::EvalVectorSelector(const VectorSelectorNode& vs, int64_t t) {
   out.type = ValueType::kVector;
   const int64_t ref = RefTime(vs.mods, t);
   const int64_t min = ref - opts_.lookback_delta.count();
-  for (const SeriesData& s : data_[static_cast<size_t>(vs.id)]) {
-    auto it = std::upper_bound(s.points.begin(), s.points.end(), ref,
-                               [](int64_t v, const Point& p) { return v < p.t_ms; });
-    if (it == s.points.begin()) continue;
-    --it;
-    if (it->t_ms < min || model::IsStaleNaN(it->v)) continue;
-    out.vec.push_back(Sample{s.labels, it->v, it->t_ms});
+  const std::vector<SeriesData>& series = data_[static_cast<size_t>(vs.id)];
+  // Where each series' last sample at or before the previous step was: steps usually move
+  // forward a little, so the next one is found by stepping from there.
+  std::vector<size_t>& cursor = cursors_[&vs];
+  cursor.resize(series.size());
+  out.vec.reserve(series.size());
+  for (size_t i = 0; i < series.size(); ++i) {
+    const std::vector<Point>& pts = series[i].points;
+    size_t& c = cursor[i];  // index + 1 of the sample found; 0: none
+    if (c > 0 && pts[c - 1].t_ms <= ref) {
+      for (int hops = 0; c < pts.size() && pts[c].t_ms <= ref; ++hops) {
+        if (hops == 64) {  // far ahead: search the rest
+          c = static_cast<size_t>(std::upper_bound(pts.begin() + c, pts.end(), ref,
+                                                   [](int64_t v, const Point& p) { return v < p.t_ms; }) -
+                                  pts.begin());
+          break;
+        }
+        ++c;
+      }
+    } else {
+      c = static_cast<size_t>(
+          std::upper_bound(pts.begin(), pts.end(), ref, [](int64_t v, const Point& p) { return v < p.t_ms; }) -
+          pts.begin());
+    }
+    if (c == 0) continue;
+    const Point& p = pts[c - 1];
+    if (p.t_ms < min || model::IsStaleNaN(p.v)) continue;
+    out.vec.push_back(Sample{series[i].labels, p.v, p.t_ms});
   }
   return out;
 }
@@ -293,7 +335,7 @@ Result<Value> Evaluator::Eval(const Node* n, int64_t t) {
       const auto* b = static_cast<const BinaryNode*>(n);
       INFERMETRY_ASSIGN_OR_RETURN(Value l, Eval(b->lhs.get(), t));
       INFERMETRY_ASSIGN_OR_RETURN(Value r, Eval(b->rhs.get(), t));
-      INFERMETRY_ASSIGN_OR_RETURN(Value v, EvalBinary(*b, std::move(l), std::move(r), t, &names_));
+      INFERMETRY_ASSIGN_OR_RETURN(Value v, EvalBinary(*b, std::move(l), std::move(r), t, &names_, &signatures_[b]));
       if (v.type == ValueType::kVector) {
         INFERMETRY_RETURN_IF_ERROR(CheckUniqueLabelsCached(v.vec, &unique_cache_[n]));
       }

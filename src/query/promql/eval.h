@@ -61,6 +61,8 @@ class Evaluator {
   std::vector<std::unordered_map<int64_t, Value>> subquery_memo_;
   std::unordered_map<const Node*, UniqueCache> unique_cache_;
   NameDropper names_;
+  std::unordered_map<const VectorSelectorNode*, std::vector<size_t>> cursors_;
+  std::unordered_map<const BinaryNode*, SignatureCache> signatures_;
   std::unordered_map<const Node*, std::unique_ptr<FuncState>> func_state_;
   std::unordered_map<const Node*, AggregationCache> group_labels_;
   int subqueries_ = 0;

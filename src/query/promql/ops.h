@@ -10,7 +10,8 @@
 
 namespace infermetry::promql {
 
-Result<Value> EvalBinary(const BinaryNode& n, Value lhs, Value rhs, int64_t t, NameDropper* names);
+Result<Value> EvalBinary(const BinaryNode& n, Value lhs, Value rhs, int64_t t, NameDropper* names,
+                         SignatureCache* signatures);
 
 // What one aggregation node keeps across the steps of a query.
 struct AggregationCache {

@@ -59,6 +59,22 @@ class NameDropper {
 };
 LabelsRef MakeLabels(model::Labels ls);
 
+// Vector-matching signatures of one binary operator's operands, by label object: the operands
+// usually reuse the same label objects at every step, so each is hashed once per query.
+class SignatureCache {
+ public:
+  template <typename Compute>
+  uint64_t Get(const LabelsRef& ls, Compute compute) {
+    auto [it, added] = cache_.try_emplace(ls.get(), ls, 0);
+    if (added) it->second.second = compute(*ls);
+    return it->second.second;
+  }
+
+ private:
+  // The first member keeps the key alive.
+  std::unordered_map<const model::Labels*, std::pair<LabelsRef, uint64_t>> cache_;
+};
+
 // "vector cannot contain metrics with the same labelset" when two samples share labels.
 Status CheckUniqueLabels(const Vector& v);
 

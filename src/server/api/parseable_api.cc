@@ -19,7 +19,7 @@ struct State {
 template <typename Fn>
 http::Handler Authed(std::shared_ptr<const State> state, Fn fn) {
   return [state, fn](const http::Request& req, http::Response* resp) {
-    if (!state->options.auth.Allows(req)) return RefuseUnauthorized(resp);
+    if (!state->options.auth.Allows(req)) return RefuseUnauthorized(req, resp);
     fn(*state, req, resp);
   };
 }
@@ -49,7 +49,7 @@ Status RegisterParseableApi(http::Router* router, ParseableApiOptions options) {
 
   http::Handler query = [s](const http::Request& req, http::Response* resp) {
     if (!IsSqlQueryRequest(req)) return s->options.promql ? s->options.promql(req, resp) : ServePromQl(req, resp);
-    if (!s->options.auth.Allows(req)) return RefuseUnauthorized(resp);
+    if (!s->options.auth.Allows(req)) return RefuseUnauthorized(req, resp);
     ServeSqlQuery(s->options.sql, req, resp);
   };
   router->Handle("GET", "/api/v1/query", "query", query);

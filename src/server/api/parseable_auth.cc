@@ -83,9 +83,12 @@ bool ApiAuth::Allows(const http::Request& req) const {
   return ok;
 }
 
-void RefuseUnauthorized(http::Response* resp) {
+void RefuseUnauthorized(const http::Request& req, http::Response* resp) {
   resp->SetText(401, "401 unauthorized: send HTTP Basic credentials of a user in the serve config's auth.users\n");
-  resp->SetHeader("WWW-Authenticate", "Basic realm=\"infermetry\"");
+  // A script (the web UI) asks its user itself; the challenge would make the browser ask too.
+  if (!EqualsIgnoreCase(req.Header("X-Requested-With"), "XMLHttpRequest")) {
+    resp->SetHeader("WWW-Authenticate", "Basic realm=\"infermetry\"");
+  }
 }
 
 }  // namespace infermetry::api

@@ -32,8 +32,10 @@ struct ApiAuth {
 // The local default: admin/admin.
 std::vector<ApiUser> DefaultApiUsers();
 
-// 401 with `WWW-Authenticate: Basic realm="infermetry"` and a one-line text body.
-void RefuseUnauthorized(http::Response* resp);
+// 401 with a one-line text body and `WWW-Authenticate: Basic realm="infermetry"`, except for
+// requests sent with `X-Requested-With: XMLHttpRequest` (the web UI), which browsers would
+// otherwise answer with their own password prompt.
+void RefuseUnauthorized(const http::Request& req, http::Response* resp);
 
 // Standard base64 (padding optional); false on any other byte.
 bool DecodeBase64(std::string_view in, std::string* out);

@@ -332,6 +332,9 @@ void ServeTrace(storage::SpanQuerier* spans, const http::Request& req, http::Res
   });
 }
 
+// order=duration ranks the newest this many matches by duration.
+constexpr size_t kSlowestAmong = 10000;
+
 void ServeSpans(storage::SpanQuerier* spans, const http::Request& req, http::Response* resp) {
   Respond(resp, [&](std::string* out) -> Status {
     storage::SpanQuery q;
@@ -356,7 +359,19 @@ void ServeSpans(storage::SpanQuerier* spans, const http::Request& req, http::Res
     for (auto& [k, v] : http::ParseQueryString(req.query)) {
       if (k.starts_with("attr.")) q.attributes.push_back({k.substr(5), v});
     }
+    const std::string order = req.QueryParam("order");
+    if (!order.empty() && order != "start" && order != "duration") {
+      return InvalidArgument("parameter order: want start or duration, got \"" + order + "\"");
+    }
+    const size_t limit = q.limit;
+    if (order == "duration") q.limit = std::max(limit, kSlowestAmong);
     INFERMETRY_ASSIGN_OR_RETURN(std::vector<model::Span> found, spans->SearchSpans(q));
+    if (order == "duration") {
+      std::stable_sort(found.begin(), found.end(), [](const model::Span& a, const model::Span& b) {
+        return a.duration_ns() > b.duration_ns();
+      });
+      if (found.size() > limit) found.resize(limit);
+    }
     AppendArray(out, found, AppendSpanJson);
     return Status::Ok();
   });

@@ -13,7 +13,9 @@
 //       (raw samples in [start, end]; staleness markers are left out, as Prometheus does)
 //   GET /api/v1/traces/<32 hex digits>                       {"traceId":"..","spans":[span...]}
 //   GET /api/v1/spans?service=&name=&status=&min_duration=&max_duration=&attr.<key>=<value>
-//                     &start=&end=&limit=                    [span...] newest first
+//                     &start=&end=&limit=&order=             [span...] newest first; with
+//                                                            order=duration the slowest first
+//                                                            (of the newest 10,000 matches)
 //   GET /api/v1/services                                     ["rag-app", "vllm", ...]
 //   GET /api/v1/logs?service=&min_severity=&q=&start=&end=&limit=   [log...] newest first
 // /series and /labels also take POST with the parameters form-encoded (body values first).
