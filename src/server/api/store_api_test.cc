@@ -117,6 +117,38 @@ TEST_F(StoreApiTest, BadRequestsSayWhy) {
   EXPECT_EQ(Get("/api/v1/traces/0123456789abcdef0123456789abcdef").status, 404);
   EXPECT_EQ(Get("/api/v1/spans?status=maybe").status, 400);
   EXPECT_EQ(Get("/api/v1/spans?limit=0").status, 400);
+  r = Get("/api/v1/spans?order=longest");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("parameter order: want start or duration"), std::string::npos) << r.body;
+}
+
+TEST_F(StoreApiTest, SpansSlowestFirst) {
+  // Durations 3, 9, 1, 7, 5 s, newest last.
+  const int seconds[] = {3, 9, 1, 7, 5};
+  std::vector<model::Span> spans(5);
+  for (int i = 0; i < 5; ++i) {
+    model::Span& s = spans[i];
+    s.trace_id[15] = static_cast<uint8_t>(i + 1);
+    s.span_id[7] = static_cast<uint8_t>(i + 1);
+    s.name = "llm_request";
+    s.service_name = "vllm";
+    s.start_ns = 1800000000000000000 + int64_t{i} * 1000000000;
+    s.end_ns = s.start_ns + int64_t{seconds[i]} * 1000000000;
+  }
+  ASSERT_TRUE(spans_->IngestSpans(spans).ok());
+  auto durations = [](const std::string& body) {
+    std::vector<std::string> out;
+    for (size_t at = body.find("\"durationNano\":\""); at != std::string::npos;
+         at = body.find("\"durationNano\":\"", at + 1)) {
+      out.push_back(body.substr(at + 16, 1));
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(durations(Get("/api/v1/spans?name=llm_request&order=duration&limit=3").body), (V{"9", "7", "5"}));
+  EXPECT_EQ(durations(Get("/api/v1/spans?name=llm_request&limit=3").body), (V{"5", "7", "1"}));  // newest first
+  // Within a time range: starts in [1800000001, 1800000003] s are the 9, 1 and 7 s spans.
+  EXPECT_EQ(durations(Get("/api/v1/spans?order=duration&start=1800000001&end=1800000003").body), (V{"9", "7", "1"}));
 }
 
 TEST_F(StoreApiTest, TracesSpansAndLogs) {
