@@ -108,18 +108,25 @@ EvalRun Evaluate(tsdb::DB* db, int64_t t0) {
   return run;
 }
 
-TEST(VllmRulesTest, SaturationFiresAfterItsForAndResolvesWhenTheDataStops) {
-  TempDir dir;
+// A TSDB in `dir` without background compaction; null (and a failure) when it cannot open.
+std::unique_ptr<tsdb::DB> OpenDb(const std::string& dir) {
   tsdb::Options opts;
-  opts.dir = dir.path();
+  opts.dir = dir;
   opts.compaction_interval = std::chrono::milliseconds(0);
   auto db = tsdb::DB::Open(opts);
-  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  EXPECT_TRUE(db.ok()) << db.status().ToString();
+  return db.ok() ? std::move(*db) : nullptr;
+}
+
+TEST(VllmRulesTest, SaturationFiresAfterItsForAndResolvesWhenTheDataStops) {
+  TempDir dir;
+  std::unique_ptr<tsdb::DB> db = OpenDb(dir.path());
+  ASSERT_NE(db, nullptr);
   const int64_t t0 = 1'795'000'000'000;
   // Healthy for 10 minutes, then a full cache with a queue.
-  WriteEngine(db->get(), t0, [](int64_t s) { return s < 600 ? 0.4 : 0.97; },
+  WriteEngine(db.get(), t0, [](int64_t s) { return s < 600 ? 0.4 : 0.97; },
               [](int64_t s) { return s < 600 ? 0.0 : 4.0; }, 0.0);
-  EvalRun run = Evaluate(db->get(), t0);
+  EvalRun run = Evaluate(db.get(), t0);
   EXPECT_EQ(run.fired, (std::set<std::string>{"VllmKvCacheSaturated", "VllmCapacityExhausted"}));
   for (const auto& [at, t] : run.transitions) {
     const std::string name(t.labels.Get("alertname"));
@@ -144,15 +151,12 @@ TEST(VllmRulesTest, SaturationFiresAfterItsForAndResolvesWhenTheDataStops) {
 
 TEST(VllmRulesTest, HealthyEngineFiresNothing) {
   TempDir dir;
-  tsdb::Options opts;
-  opts.dir = dir.path();
-  opts.compaction_interval = std::chrono::milliseconds(0);
-  auto db = tsdb::DB::Open(opts);
-  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  std::unique_ptr<tsdb::DB> db = OpenDb(dir.path());
+  ASSERT_NE(db, nullptr);
   const int64_t t0 = 1'795'000'000'000;
-  WriteEngine(db->get(), t0, [](int64_t s) { return 0.3 + 0.1 * ((s / 60) % 3); },
+  WriteEngine(db.get(), t0, [](int64_t s) { return 0.3 + 0.1 * ((s / 60) % 3); },
               [](int64_t) { return 0.0; }, 0.0);
-  EvalRun run = Evaluate(db->get(), t0);
+  EvalRun run = Evaluate(db.get(), t0);
   EXPECT_TRUE(run.transitions.empty()) << run.transitions.size() << " transitions, first: "
                                        << run.transitions[0].second.labels.ToString();
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "cmd/alerting_config.h"
 #include "cmd/serve_config.h"
 #include "config/collector_yaml.h"
@@ -9,12 +11,22 @@
 namespace infermetry::cmd {
 namespace {
 
-Result<ApiOptions> Decode(std::string_view yaml) {
-  auto doc = config::Document::LoadString(yaml, "serve.yaml");
+// Reads `yaml` as a serve config (named `file` in messages) and decodes one of its sections with
+// `decode(doc, sections)`.
+template <typename Decode>
+auto DecodeSection(std::string_view yaml, Decode decode, std::string_view file = "serve.yaml")
+    -> decltype(decode(std::declval<const config::Document&>(), std::declval<const config::CollectorConfig&>())) {
+  auto doc = config::Document::LoadString(yaml, std::string(file));
   if (!doc.ok()) return doc.status();
   auto cfg = config::DecodeCollectorConfig(*doc);
   if (!cfg.ok()) return cfg.status();
-  return DecodeApiOptions(*doc, cfg->auth ? &*cfg->auth : nullptr, cfg->query ? &*cfg->query : nullptr);
+  return decode(*doc, *cfg);
+}
+
+Result<ApiOptions> Decode(std::string_view yaml) {
+  return DecodeSection(yaml, [](const config::Document& doc, const config::CollectorConfig& cfg) {
+    return DecodeApiOptions(doc, cfg.auth ? &*cfg.auth : nullptr, cfg.query ? &*cfg.query : nullptr);
+  });
 }
 
 constexpr std::string_view kPipelines = R"(
@@ -82,11 +94,8 @@ TEST(ApiConfig, ErrorsNameFileAndLine) {
 }
 
 Result<StorageOptions> DecodeStorage(std::string_view yaml) {
-  auto doc = config::Document::LoadString(yaml, "serve.yaml");
-  if (!doc.ok()) return doc.status();
-  auto cfg = config::DecodeCollectorConfig(*doc);
-  if (!cfg.ok()) return cfg.status();
-  return DecodeStorageOptions(*doc, cfg->storage ? &*cfg->storage : nullptr);
+  return DecodeSection(
+      yaml, [](const config::Document& doc, const config::CollectorConfig& cfg) { return DecodeStorageOptions(doc, cfg.storage ? &*cfg.storage : nullptr); });
 }
 
 TEST(StorageConfig, SizesAndTheirErrors) {
@@ -113,11 +122,8 @@ storage:
 }
 
 Result<AlertingOptions> DecodeAlerting(std::string_view yaml) {
-  auto doc = config::Document::LoadString(yaml, "/etc/infermetry/serve.yaml");
-  if (!doc.ok()) return doc.status();
-  auto cfg = config::DecodeCollectorConfig(*doc);
-  if (!cfg.ok()) return cfg.status();
-  return DecodeAlertingOptions(*doc, cfg->alerting ? &*cfg->alerting : nullptr);
+  return DecodeSection(
+      yaml, [](const config::Document& doc, const config::CollectorConfig& cfg) { return DecodeAlertingOptions(doc, cfg.alerting ? &*cfg.alerting : nullptr); }, "/etc/infermetry/serve.yaml");
 }
 
 TEST(AlertingConfig, DefaultsThresholdsAndErrors) {
@@ -178,11 +184,8 @@ alerting:
 }
 
 Result<web::WebUiOptions> DecodeUi(std::string_view yaml) {
-  auto doc = config::Document::LoadString(yaml, "serve.yaml");
-  if (!doc.ok()) return doc.status();
-  auto cfg = config::DecodeCollectorConfig(*doc);
-  if (!cfg.ok()) return cfg.status();
-  return DecodeUiOptions(*doc, cfg->ui ? &*cfg->ui : nullptr);
+  return DecodeSection(
+      yaml, [](const config::Document& doc, const config::CollectorConfig& cfg) { return DecodeUiOptions(doc, cfg.ui ? &*cfg.ui : nullptr); });
 }
 
 TEST(UiConfig, GpuRatesAndTheirErrors) {
