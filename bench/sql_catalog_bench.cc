@@ -6,6 +6,7 @@
 //   BM_ScanHistogram  vllm_e2e_request_latency_seconds: observation rows reconstructed from
 //                     the bucket increases (with the histogram annex)
 //   BM_ScanBuckets    vllm_e2e_request_latency_seconds_bucket: the raw bucket series
+//   BM_ScanHistogramCounted  the same observations as counted rows (observation_counts)
 // Each scan reads p_timestamp, name, value and the engine label; rows/s is items_per_second.
 //
 //   build/bench/sql_catalog_bench
@@ -82,7 +83,7 @@ Store* GetStore() {
   return store.get();
 }
 
-void Scan(benchmark::State& state, const std::string& name) {
+void Scan(benchmark::State& state, const std::string& name, bool counted = false) {
   Store* s = GetStore();
   size_t rows = 0;
   for (auto _ : state) {
@@ -93,6 +94,7 @@ void Scan(benchmark::State& state, const std::string& name) {
     }
     ScanRequest req;
     req.names = std::vector<std::string>{name};
+    req.observation_counts = counted;
     size_t engine = 0;
     for (size_t i = 0; i < (*t)->schema().size(); ++i) {
       if ((*t)->schema()[i].name == "engine") engine = i;
@@ -134,12 +136,17 @@ void BM_ScanCounter(benchmark::State& s) { Scan(s, "vllm_generation_tokens_total
 void BM_ScanGauge(benchmark::State& s) { Scan(s, "vllm_num_requests_running"); }
 void BM_ScanHistogram(benchmark::State& s) { Scan(s, "vllm_e2e_request_latency_seconds"); }
 void BM_ScanBuckets(benchmark::State& s) { Scan(s, "vllm_e2e_request_latency_seconds_bucket"); }
+// The same observations as counted rows (one per bucket and scrape).
+void BM_ScanHistogramCounted(benchmark::State& s) {
+  Scan(s, "vllm_e2e_request_latency_seconds", /*counted=*/true);
+}
 
 BENCHMARK(BM_FindTable)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ScanCounter)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ScanGauge)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ScanHistogram)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ScanBuckets)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ScanHistogramCounted)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace infermetry::sql::catalog

@@ -84,6 +84,10 @@ class SeriesSet {
   virtual const model::Labels& labels() const = 0;
   // Its samples within the Select's time range; one iterator per call.
   virtual std::unique_ptr<SampleIterator> Samples() const = 0;
+  // Bounds [*mint, *maxt] that hold every sample Samples() would return, known without
+  // decoding them (from chunk or block metadata; they may be wider than the samples). False
+  // when the implementation cannot tell without decoding.
+  virtual bool TimeSpan(int64_t* mint, int64_t* maxt) const { return false; }
   virtual Status status() const { return Status::Ok(); }
 };
 
@@ -113,6 +117,13 @@ class Querier {
   virtual Result<std::vector<std::string>> LabelNames(std::span<const Matcher> matchers) = 0;
   // Family metadata, for one metric family or (empty `metric`) for all of them.
   virtual std::vector<MetadataEntry> Metadata(std::string_view metric) { return {}; }
+  // Appends to `spans` bounds [mint, maxt] that hold every sample in [start_ms, end_ms] of
+  // every series matching `matchers`, in no order and without labels: a series stored in
+  // several places (head, blocks) may give one pair for each. False when some series' bounds
+  // are unknown without decoding. The default selects the series and asks each its TimeSpan;
+  // engines answer from their index without sorting or materializing series.
+  virtual Result<bool> SampleSpans(const SelectHints& hints, std::span<const Matcher> matchers,
+                                   std::vector<std::pair<int64_t, int64_t>>* spans);
 };
 
 class Queryable {

@@ -39,6 +39,10 @@ class DBQuerier final : public storage::Querier {
   std::vector<storage::MetadataEntry> Metadata(std::string_view metric) override {
     return q_->Metadata(metric);
   }
+  Result<bool> SampleSpans(const storage::SelectHints& h, std::span<const storage::Matcher> ms,
+                           std::vector<std::pair<int64_t, int64_t>>* spans) override {
+    return q_->SampleSpans(h, ms, spans);
+  }
 
  private:
   std::vector<std::shared_ptr<Block>> blocks_;

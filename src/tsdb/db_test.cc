@@ -173,6 +173,65 @@ TEST_F(DBTest, CompactionPersistsHeadAndTruncatesWal) {
   Verify(db.get(), 20, 0, 12 * kRange);
 }
 
+// Span bounds from the head's chunks and the blocks' time columns hold every sample of the
+// range, per series (SeriesSet::TimeSpan) and over all series (Querier::SampleSpans).
+TEST_F(DBTest, TimeSpansHoldEverySampleInRange) {
+  auto db = OpenDB(Opts());
+  Fill(db.get(), 3, 0, 10 * kRange);
+  {
+    auto app = db->NewAppender();  // one series that lived for one range only
+    for (int64_t t = 2 * kRange; t < 3 * kRange; t += kStep) {
+      ASSERT_TRUE(app->Append(Series(3), t, 1).ok());
+    }
+    ASSERT_TRUE(app->Commit().ok());
+  }
+  ASSERT_TRUE(db->Compact().ok());
+  ASSERT_GE(db->Stats().blocks, 1u);
+  ASSERT_GT(db->Stats().head.samples, 0u);
+  const std::vector<std::pair<int64_t, int64_t>> ranges = {
+      {0, 1 << 30}, {kRange + 1234, 5 * kRange}, {9 * kRange, 1 << 30}, {2 * kRange, 2 * kRange}};
+  for (auto [lo, hi] : ranges) {
+    SCOPED_TRACE("range " + std::to_string(lo) + ".." + std::to_string(hi));
+    auto truth = Query(db.get(), lo, hi, {Eq("job", "vllm")});
+    auto q = db->NewQuerier(lo, hi);
+    ASSERT_TRUE(q.ok());
+    std::vector<storage::Matcher> ms = {Eq("job", "vllm")};
+    std::vector<std::pair<int64_t, int64_t>> spans;
+    auto known = (*q)->SampleSpans({lo, hi}, ms, &spans);
+    ASSERT_TRUE(known.ok() && *known);
+    auto set = (*q)->Select({lo, hi}, ms);
+    size_t i = 0;
+    while (set->Next()) {
+      ASSERT_LT(i, truth.size());
+      int64_t mint, maxt;
+      ASSERT_TRUE(set->TimeSpan(&mint, &maxt));
+      EXPECT_GE(mint, lo);
+      EXPECT_LE(maxt, hi);
+      for (const auto& smp : truth[i].samples) {
+        EXPECT_TRUE(smp.t_ms >= mint && smp.t_ms <= maxt) << truth[i].labels.ToString() << " @" << smp.t_ms;
+        EXPECT_TRUE(std::any_of(spans.begin(), spans.end(), [&](const auto& s) {
+          return smp.t_ms >= s.first && smp.t_ms <= s.second;
+        })) << smp.t_ms;
+      }
+      ++i;
+    }
+    EXPECT_EQ(i, truth.size());
+    for (const auto& s : spans) {
+      EXPECT_LE(s.first, s.second);
+      EXPECT_GE(s.first, lo);
+      EXPECT_LE(s.second, hi);
+    }
+    // The short-lived series' spans stay within its own life.
+    spans.clear();
+    std::vector<storage::Matcher> one = {Eq("engine", "3")};
+    ASSERT_TRUE((*q)->SampleSpans({lo, hi}, one, &spans).ok());
+    for (const auto& s : spans) {
+      EXPECT_GE(s.first, 2 * kRange);
+      EXPECT_LT(s.second, 3 * kRange);
+    }
+  }
+}
+
 TEST_F(DBTest, RetentionDeletesOldBlocks) {
   Options o = Opts();
   o.compaction_ranges_ms = {kRange};

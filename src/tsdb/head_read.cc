@@ -121,6 +121,21 @@ class HeadSeriesSet final : public storage::SeriesSet {
   HeadSeriesSet(Head* head, std::vector<Item> items, int64_t mint, int64_t maxt)
       : head_(head), items_(std::move(items)), mint_(mint), maxt_(maxt) {}
 
+  // The bounds of series `ref`'s samples clipped to [lo, hi]; *mint > *maxt when there are none.
+  static void Span(Head* head, uint32_t ref, int64_t lo, int64_t hi, int64_t* mint, int64_t* maxt) {
+    *mint = 0;
+    *maxt = -1;
+    Head::Stripe& st = head->RefStripe(ref);
+    std::lock_guard l(st.mu);
+    const MemSeries* s = st.by_ref.Find(ref);
+    if (s == nullptr || s->empty()) return;
+    int64_t last = s->open.count() > 0 ? s->open.last_t() : INT64_MIN;
+    if (s->num_sealed > 0) last = std::max(last, s->sealed[s->num_sealed - 1].maxt);
+    if (s->ooo != nullptr && !s->ooo->empty()) last = std::max(last, s->ooo->back().t_ms);
+    *mint = std::max(s->MinTime(), lo);
+    *maxt = std::min(last, hi);
+  }
+
   bool Next() override {
     if (pos_ >= items_.size()) return false;
     cur_ = &items_[pos_++];
@@ -135,6 +150,10 @@ class HeadSeriesSet final : public storage::SeriesSet {
       if (MemSeries* s = st.by_ref.Find(cur_->ref)) s->Snapshot(mint_, maxt_, &snap);
     }
     return std::make_unique<SnapshotIterator>(std::move(snap), mint_, maxt_);
+  }
+  bool TimeSpan(int64_t* mint, int64_t* maxt) const override {
+    Span(head_, cur_->ref, mint_, maxt_, mint, maxt);
+    return true;
   }
 
  private:
@@ -197,6 +216,22 @@ class HeadQuerier final : public storage::Querier {
       }
     }
     return std::vector<std::string>(out.begin(), out.end());
+  }
+
+  Result<bool> SampleSpans(const storage::SelectHints& hints,
+                           std::span<const storage::Matcher> matchers,
+                           std::vector<std::pair<int64_t, int64_t>>* spans) override {
+    int64_t lo = std::max(mint_, hints.start_ms), hi = std::min(maxt_, hints.end_ms);
+    if (lo > hi || !Overlaps()) return true;
+    INFERMETRY_ASSIGN_OR_RETURN(index::Postings refs,
+                                index::PostingsForMatchers(head_->symbols_, head_->postings_,
+                                                           matchers));
+    for (uint32_t ref : refs) {
+      int64_t a, b;
+      HeadSeriesSet::Span(head_, ref, lo, hi, &a, &b);
+      if (a <= b) spans->push_back({a, b});
+    }
+    return true;
   }
 
   std::vector<storage::MetadataEntry> Metadata(std::string_view metric) override {

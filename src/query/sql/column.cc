@@ -84,3 +84,38 @@ size_t Column::MemoryBytes() const {
 }
 
 }  // namespace infermetry::sql
+
+namespace infermetry::sql {
+
+void HistogramAnnex::AppendRow(const HistogramAnnex& src, size_t r) {
+  const size_t n = upper.size();
+  lower.push_back(src.lower[r]);
+  upper.push_back(src.upper[r]);
+  sum_share.push_back(src.sum_share[r]);
+  if (!src.count.empty() || !count.empty()) {
+    if (count.empty()) count.assign(n, 1);
+    count.push_back(src.Count(r));
+  }
+}
+
+void HistogramAnnex::Append(const HistogramAnnex& src) {
+  const size_t n = upper.size();
+  lower.insert(lower.end(), src.lower.begin(), src.lower.end());
+  upper.insert(upper.end(), src.upper.begin(), src.upper.end());
+  sum_share.insert(sum_share.end(), src.sum_share.begin(), src.sum_share.end());
+  if (!src.count.empty() || !count.empty()) {
+    if (count.empty()) count.assign(n, 1);
+    if (src.count.empty()) {
+      count.insert(count.end(), src.upper.size(), 1);
+    } else {
+      count.insert(count.end(), src.count.begin(), src.count.end());
+    }
+  }
+}
+
+size_t HistogramAnnex::MemoryBytes() const {
+  return (lower.capacity() + upper.capacity() + sum_share.capacity()) * sizeof(double) +
+         count.capacity() * sizeof(int64_t);
+}
+
+}  // namespace infermetry::sql

@@ -19,11 +19,21 @@ namespace infermetry::sql {
 // histogram's observations (docs/sql.md): the bounds of the row's bucket, (lower, upper] with
 // upper = +Inf for the +Inf bucket, and the row's share of the _sum increase of its series and
 // interval. Empty vectors: the column holds ordinary values.
+// `count`, when not empty, is the number of observations each row stands for (a table returns
+// such rows only when asked: ScanRequest::observation_counts); empty: one each.
 struct HistogramAnnex {
   std::vector<double> lower;
   std::vector<double> upper;
   std::vector<double> sum_share;
+  std::vector<int64_t> count;
   bool empty() const { return upper.empty(); }
+  int64_t Count(size_t row) const { return count.empty() ? 1 : count[row]; }
+  // Appends row `r` of `src`, which must be non-empty and counted the same way as this annex
+  // (or this annex empty).
+  void AppendRow(const HistogramAnnex& src, size_t r);
+  // Appends every row of `src`, likewise.
+  void Append(const HistogramAnnex& src);
+  size_t MemoryBytes() const;
 };
 
 struct Column {

@@ -42,6 +42,18 @@ struct ScanRequest {
   // then return, in place of those rows, at least one row per distinct time value among them,
   // with every other requested column NULL.
   bool other_names_as_times = false;
+  // With other_names_as_times, when > 0: of those rows the query needs only which intervals
+  // [k * g, (k + 1) * g) of milliseconds since the epoch hold one (its GROUP BY keys truncate
+  // the time to whole intervals, and its WHERE clause only bounds the time). A table may then
+  // return, in place of one row per distinct time, one row (at one of those times) for each
+  // such interval that holds none of the named metrics' rows.
+  int64_t other_times_granularity_ms = 0;
+  // The query reads Table::observation_column() of rows that stand for histogram observations
+  // only through aggregates that weigh a counted annex (count, sum, avg, percentile_cont,
+  // percentile_disc of the bare column) and counts rows no other way. A table may then return,
+  // in place of c such rows that differ only in that column's value, one row with
+  // HistogramAnnex::count = c, the annex of those rows, and their mean as its value.
+  bool observation_counts = false;
   size_t batch_rows = 8192;
 };
 
@@ -61,6 +73,9 @@ class Table {
   virtual std::string_view time_column() const { return "p_timestamp"; }
   // True when ScanRequest::names is honoured (a metric table's `name` column).
   virtual bool supports_name_pushdown() const { return false; }
+  // The column ScanRequest::observation_counts applies to; nullopt when the table has no rows
+  // that stand for histogram observations.
+  virtual std::optional<size_t> observation_column() const { return std::nullopt; }
   // For a comparison of column `column` with a text constant (=, <>, IN, CASE WHEN c = '..'):
   // the constant's canonical spelling when the table treats several spellings as one value, as
   // a metric table's `name` does (vllm:x and vllm_x; names vLLM renamed). The engine rewrites

@@ -82,6 +82,13 @@ class BlockSeriesSet : public storage::SeriesSet {
   std::unique_ptr<storage::SampleIterator> Samples() const override {
     return std::make_unique<BlockIterator>(q_, cur_, mint_, maxt_);
   }
+  bool TimeSpan(int64_t* mint, int64_t* maxt) const override {
+    const auto& ix = q_->block()->index();
+    const auto& c = ix.tcols[ix.series[cur_].tcol];
+    *mint = std::max(c.mint, mint_);
+    *maxt = std::min(c.maxt, maxt_);
+    return true;
+  }
   Status status() const override { return status_; }
 
  private:
@@ -163,6 +170,21 @@ std::unique_ptr<storage::SeriesSet> BlockQuerier::Select(
   if (!ids.ok()) return MakeSet({}, 0, -1, ids.status());
   return MakeSet(std::move(*ids), std::max(mint_, hints.start_ms), std::min(maxt_, hints.end_ms),
                  Status::Ok());
+}
+
+Result<bool> BlockQuerier::SampleSpans(const storage::SelectHints& hints,
+                                       std::span<const storage::Matcher> matchers,
+                                       std::vector<std::pair<int64_t, int64_t>>* spans) {
+  const int64_t lo = std::max(mint_, hints.start_ms), hi = std::min(maxt_, hints.end_ms);
+  if (lo > hi) return true;
+  INFERMETRY_ASSIGN_OR_RETURN(std::vector<uint32_t> ids, Match(matchers, false));
+  const auto& ix = block_->index();
+  for (uint32_t id : ids) {
+    const auto& c = ix.tcols[ix.series[id].tcol];
+    const int64_t a = std::max(c.mint, lo), b = std::min(c.maxt, hi);
+    if (a <= b) spans->push_back({a, b});
+  }
+  return true;
 }
 
 std::unique_ptr<storage::SeriesSet> BlockQuerier::SelectAll() {

@@ -29,6 +29,10 @@ class BlockQuerier : public storage::Querier {
       std::string_view name, std::span<const storage::Matcher> matchers) override;
   Result<std::vector<std::string>> LabelNames(std::span<const storage::Matcher> matchers) override;
   std::vector<storage::MetadataEntry> Metadata(std::string_view metric) override;
+  // From the time columns' first and last timestamps in the index.
+  Result<bool> SampleSpans(const storage::SelectHints& hints,
+                           std::span<const storage::Matcher> matchers,
+                           std::vector<std::pair<int64_t, int64_t>>* spans) override;
 
   // Every series with samples in the querier's range (compaction).
   std::unique_ptr<storage::SeriesSet> SelectAll();

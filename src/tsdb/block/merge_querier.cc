@@ -127,6 +127,18 @@ class MergedSeriesSet : public storage::SeriesSet {
     for (size_t i : members_) its.push_back(sets_[i]->Samples());
     return std::make_unique<MergeIterator>(std::move(its));
   }
+  bool TimeSpan(int64_t* mint, int64_t* maxt) const override {
+    *mint = INT64_MAX;
+    *maxt = INT64_MIN;
+    for (size_t i : members_) {
+      int64_t a, b;
+      if (!sets_[i]->TimeSpan(&a, &b)) return false;
+      if (a > b) continue;  // empty
+      *mint = std::min(*mint, a);
+      *maxt = std::max(*maxt, b);
+    }
+    return true;
+  }
   Status status() const override {
     for (const auto& s : sets_) {
       if (!s->status().ok()) return s->status();
@@ -186,6 +198,15 @@ class MergedQuerier : public storage::Querier {
                           [&](const auto& a, const auto& b) { return key(a) == key(b); }),
               out.end());
     return out;
+  }
+  Result<bool> SampleSpans(const storage::SelectHints& hints,
+                           std::span<const storage::Matcher> matchers,
+                           std::vector<std::pair<int64_t, int64_t>>* spans) override {
+    for (auto& q : qs_) {
+      INFERMETRY_ASSIGN_OR_RETURN(bool known, q->SampleSpans(hints, matchers, spans));
+      if (!known) return false;
+    }
+    return true;
   }
 
  private:

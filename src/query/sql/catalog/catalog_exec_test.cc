@@ -195,6 +195,81 @@ ORDER BY 1;)");
   EXPECT_EQ(Rows(n)[0][0].i, static_cast<int64_t>(total));
 }
 
+// The scan returns counted observation rows when every aggregate weighs them; count(*)
+// makes it expand every observation. Both give the same answers.
+TEST_F(CatalogExecTest, CountedObservationsAnswerAsExpandedOnes) {
+  const std::string select = "SELECT date_trunc('minute', p_timestamp), "
+      "percentile_cont(0.95) WITHIN GROUP (ORDER BY value), "
+      "percentile_disc(0.5) WITHIN GROUP (ORDER BY value), avg(value), sum(value), count(value), "
+      "min(p_timestamp)";
+  const std::string from =
+      " FROM vLLMmetrics WHERE name = 'vllm_e2e_request_latency_seconds' GROUP BY 1 ORDER BY 1";
+  QueryResult plan = Run("EXPLAIN " + select + from);
+  EXPECT_NE(plan.explain.find("histogram observations counted"), std::string::npos) << plan.explain;
+  QueryResult counted_run = Run(select + from);
+  QueryResult expanded_run = Run(select + ", count(*)" + from);
+  EXPECT_LT(counted_run.stats.rows_scanned, expanded_run.stats.rows_scanned);
+  auto counted = Rows(counted_run);
+  auto expanded = Rows(expanded_run);
+  ASSERT_EQ(counted.size(), minute_cum_.size());
+  ASSERT_EQ(counted.size(), expanded.size());
+  for (size_t m = 0; m < counted.size(); ++m) {
+    const auto& c = counted[m];
+    const auto& e = expanded[m];
+    EXPECT_EQ(c[0].i, e[0].i);
+    EXPECT_DOUBLE_EQ(c[1].d, e[1].d) << "minute " << m;
+    EXPECT_DOUBLE_EQ(c[2].d, e[2].d) << "minute " << m;
+    EXPECT_NEAR(c[3].d, e[3].d, 1e-12 * std::abs(e[3].d)) << "minute " << m;
+    EXPECT_NEAR(c[4].d, e[4].d, 1e-12 * std::abs(e[4].d)) << "minute " << m;
+    EXPECT_NEAR(c[4].d, minute_sum_.at(static_cast<int>(m)), 1e-9) << "minute " << m;
+    EXPECT_EQ(c[5].i, e[5].i);
+    EXPECT_EQ(c[5].i, e[7].i);  // count(value) = the observations = count(*) of expanded rows
+    EXPECT_EQ(c[5].i, static_cast<int64_t>(minute_cum_.at(static_cast<int>(m)).back()));
+    EXPECT_EQ(c[6].i, e[6].i);
+  }
+}
+
+// Other metrics decide which groups exist. With whole-minute (hour, ...) groups only the
+// intervals they reach matter: a series in covered minutes is skipped, one reaching an
+// uncovered minute is read, and its samples give those minutes, but neither a gap inside its
+// span nor a staleness marker does. Results equal a full read (count(*) forces one).
+TEST_F(CatalogExecTest, OtherMetricsGiveTheirMinutesOnly) {
+  auto app = db_->NewAppender();
+  const model::Labels running = L("vllm:num_requests_running", 0);
+  for (int64_t t : {kT0 + 5 * 60000, kT0 + 5 * 60000 + 30000, kT0 + 7 * 60000 + 10000}) {
+    ASSERT_TRUE(app->Append(running, t, 3).ok());
+  }
+  ASSERT_TRUE(app->Append(running, kT0 + 8 * 60000, model::StaleNaN()).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  const std::string sums =
+      " sum(CASE WHEN name = 'vllm_generation_tokens_total' THEN value ELSE 0 END) FROM vLLMmetrics"
+      " WHERE p_timestamp >= '2026-01-01 00:00:00' AND p_timestamp < '2026-01-01 01:00:00'";
+  for (std::string unit : {"minute", "hour"}) {
+    SCOPED_TRACE(unit);
+    const std::string key = "date_trunc('" + unit + "', p_timestamp)";
+    QueryResult plan = Run("EXPLAIN SELECT " + key + "," + sums + " GROUP BY 1 ORDER BY 1");
+    EXPECT_NE(plan.explain.find("other names: timestamps only"), std::string::npos) << plan.explain;
+    auto pushed = Rows(Run("SELECT " + key + "," + sums + " GROUP BY 1 ORDER BY 1"));
+    auto full = Rows(Run("SELECT " + key + ", count(*)," + sums + " GROUP BY 1 ORDER BY 1"));
+    ASSERT_EQ(pushed.size(), full.size());
+    for (size_t m = 0; m < pushed.size(); ++m) {
+      EXPECT_EQ(pushed[m][0].i, full[m][0].i);
+      EXPECT_EQ(pushed[m][1].d, full[m][2].d);
+    }
+    if (unit == "minute") {
+      std::vector<int64_t> minutes;
+      for (const auto& r : pushed) minutes.push_back((r[0].i / 1000 - kT0) / 60000);
+      EXPECT_EQ(minutes, (std::vector<int64_t>{0, 1, 2, 3, 5, 7}));
+    }
+  }
+  // No groups: one row whatever the other metrics.
+  auto one = Rows(Run("SELECT" + sums));
+  ASSERT_EQ(one.size(), 1u);
+  double total = 0;
+  for (const auto& [m, v] : minute_tokens_) total += v;
+  EXPECT_EQ(one[0][0].d, total);
+}
+
 TEST_F(CatalogExecTest, GuideTokenThroughputAndKvCacheWithOldName) {
   auto tokens = Rows(Run(R"(SELECT
   date_trunc('minute', p_timestamp) AS minute,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "query/sql/catalog/metric_rows.h"
+#include "query/sql/catalog/time_coverage.h"
 
 namespace infermetry::sql::catalog {
 namespace {
@@ -95,7 +96,7 @@ TEST(MetricRowsTest, HistogramObservations) {
   h.sum = rows({{0, 0}, {10, 7}});
   h.count = rows({{0, 0}, {10, 4}});
   std::vector<Observation> obs;
-  ReconstructObservations(h, [&](const Observation& o) { obs.push_back(o); });
+  ReconstructObservations(h, false, [&](const Observation& o) { obs.push_back(o); });
   ASSERT_EQ(obs.size(), 4u);
   EXPECT_DOUBLE_EQ(obs[0].value, 0.5);
   EXPECT_DOUBLE_EQ(obs[1].value, 1.0);
@@ -109,8 +110,49 @@ TEST(MetricRowsTest, HistogramObservations) {
     EXPECT_EQ(o.t_ms, 10);
     EXPECT_DOUBLE_EQ(o.sum_share, 7.0 / 4.0);
   }
+  // Counted: one observation per bucket, with the count and the mean of the spread values.
+  std::vector<Observation> counted;
+  ReconstructObservations(h, true, [&](const Observation& o) { counted.push_back(o); });
+  ASSERT_EQ(counted.size(), 3u);
+  EXPECT_EQ(counted[0].count, 2);
+  EXPECT_DOUBLE_EQ(counted[0].value, 0.75);  // mean of 0.5 and 1
+  EXPECT_EQ(counted[1].count, 1);
+  EXPECT_DOUBLE_EQ(counted[1].value, 2.0);
+  EXPECT_EQ(counted[2].count, 1);
+  EXPECT_DOUBLE_EQ(counted[2].value, 2.0);
+  EXPECT_DOUBLE_EQ(counted[0].sum_share, 7.0 / 4.0);
+  // Without _sum/_count the share is the value: the counted row's mean times its count is
+  // the sum of the spread values.
+  h.sum.clear();
+  h.count.clear();
+  counted.clear();
+  ReconstructObservations(h, true, [&](const Observation& o) { counted.push_back(o); });
+  EXPECT_DOUBLE_EQ(counted[0].sum_share * counted[0].count, 0.5 + 1.0);
   // A first bucket with a negative bound: lower = upper.
   EXPECT_EQ(BucketLower(HistogramSeries{{{-1, {}}, {1, {}}}, {}, {}}, 0), -1);
+}
+
+TEST(TimeCoverageTest, MarksAndCoversWholeIntervals) {
+  TimeCoverage c(60000);
+  EXPECT_FALSE(c.Covers(0, 0));
+  EXPECT_TRUE(c.Mark(61000));   // interval 1
+  EXPECT_FALSE(c.Mark(119999)); // the same interval
+  EXPECT_TRUE(c.Covers(60000, 119999));
+  EXPECT_FALSE(c.Covers(59999, 60000));
+  EXPECT_TRUE(c.Mark(180000));  // interval 3: a gap at 2
+  EXPECT_FALSE(c.Covers(60000, 180000));
+  EXPECT_TRUE(c.Mark(150000));  // fills 2: one run 1..3
+  EXPECT_TRUE(c.Covers(60000, 239999));
+  EXPECT_FALSE(c.Covers(60000, 240000));
+  EXPECT_TRUE(c.Mark(-1));      // before the epoch: interval -1
+  EXPECT_TRUE(c.Covers(-60000, -1));
+  EXPECT_FALSE(c.Covers(-60000, 0));
+  EXPECT_TRUE(c.Mark(0));       // joins -1 and 1..3
+  EXPECT_TRUE(c.Covers(-60000, 239999));
+  TimeCoverage all(INT64_MAX);  // one interval from 0 on
+  EXPECT_TRUE(all.Mark(5));
+  EXPECT_TRUE(all.Covers(0, INT64_MAX - 1));
+  EXPECT_FALSE(all.Covers(-1, 5));
 }
 
 }  // namespace

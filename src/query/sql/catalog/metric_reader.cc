@@ -15,6 +15,7 @@
 #include "query/sql/catalog/metric_family.h"
 #include "query/sql/catalog/metric_names.h"
 #include "query/sql/catalog/metric_sink.h"
+#include "query/sql/catalog/time_coverage.h"
 
 namespace infermetry::sql::catalog {
 
@@ -33,8 +34,8 @@ std::string EscapeRegex(std::string_view s) {
   return out;
 }
 
-// __name__ =~ "(a|b|...)" over exact stored names.
-Result<Matcher> ExactNames(const std::set<std::string>& names) {
+// __name__ =~ "(a|b|...)" over exact stored names (!~ with `negate`).
+Result<Matcher> ExactNames(const std::set<std::string>& names, bool negate = false) {
   std::string re = "(";
   bool first = true;
   for (const std::string& n : names) {
@@ -43,7 +44,8 @@ Result<Matcher> ExactNames(const std::set<std::string>& names) {
     re += EscapeRegex(n);
   }
   re += ")";
-  return Matcher::Make(Matcher::Op::kRe, std::string(model::kMetricName), re);
+  return Matcher::Make(negate ? Matcher::Op::kNre : Matcher::Op::kRe,
+                       std::string(model::kMetricName), re);
 }
 
 std::vector<model::Sample> ReadSamples(const storage::SeriesSet& set, Status* st) {
@@ -94,6 +96,8 @@ class MetricReader : public BatchReader {
   std::map<std::string, std::set<std::string>>::const_iterator next_family_;
   std::vector<RawHistogram> pending_;  // the current family's series, emitted back to front
   std::optional<std::unordered_set<uint64_t>> older_;  // series with samples before read_lo_
+  // ScanRequest::other_times_granularity_ms: the intervals that hold a row so far.
+  std::optional<TimeCoverage> covered_;
 };
 
 Status MetricReader::Init() {
@@ -130,6 +134,9 @@ Status MetricReader::Init() {
     }
   }
   next_family_ = histograms_.begin();
+  if (req_.names && req_.other_names_as_times && req_.other_times_granularity_ms > 0) {
+    covered_.emplace(req_.other_times_granularity_ms);
+  }
   if (raw_names_.empty()) {
     phase_ = Phase::kHistograms;
     return Status::Ok();
@@ -197,17 +204,44 @@ Status MetricReader::EmitOtherTimes() {
     ms.push_back(std::move(m));
   }
   // Each series' times come sorted; series of one target share them, so merging series by
-  // series into one sorted set is cheap (and skipped when equal).
+  // series into one sorted set is cheap (and skipped when equal). With a granularity, a row per
+  // interval not yet covered is enough, and a series whose time span lies in covered intervals
+  // is not read at all; when the index's spans of all of them lie there, none is.
+  if (covered_) {
+    std::vector<Matcher> others = ms;
+    if (!raw_names_.empty()) {
+      INFERMETRY_ASSIGN_OR_RETURN(auto m, ExactNames(raw_names_, /*negate=*/true));
+      others.push_back(std::move(m));
+    }
+    std::vector<std::pair<int64_t, int64_t>> spans;
+    INFERMETRY_ASSIGN_OR_RETURN(bool known, querier_->SampleSpans({lo_, hi_}, others, &spans));
+    if (known && std::all_of(spans.begin(), spans.end(), [&](const auto& s) {
+          return covered_->Covers(s.first, s.second);
+        })) {
+      return Status::Ok();
+    }
+  }
   std::vector<int64_t> times, series, merged;
   auto set = querier_->Select({lo_, hi_}, ms);
   while (set->Next()) {
     if (raw_names_.count(std::string(set->labels().MetricName()))) continue;
+    int64_t first, last;
+    if (covered_ && set->TimeSpan(&first, &last) &&
+        (first > last || covered_->Covers(first, last))) {
+      continue;
+    }
     series.clear();
     auto it = set->Samples();
     while (it->Next()) {
       if (it->t() >= lo_ && it->t() <= hi_ && !model::IsStaleNaN(it->v())) series.push_back(it->t());
     }
     INFERMETRY_RETURN_IF_ERROR(it->status());
+    if (covered_) {
+      for (int64_t t : series) {
+        if (covered_->Mark(t)) sink_.AddTimeOnly(t);
+      }
+      continue;
+    }
     if (series == times) continue;
     merged.clear();
     std::set_union(times.begin(), times.end(), series.begin(), series.end(),
@@ -232,7 +266,10 @@ Status MetricReader::EmitSeries(const model::Labels& labels,
   if (rows.empty()) return Status::Ok();
   SeriesContext ctx{CanonicalMetricName(stored), k.metric_type, k.unit, {}};
   sink_.Prepare(labels, &ctx);
-  for (const RowPoint& p : rows) sink_.Add(ctx, p.t_ms, p.value, p.raw);
+  for (const RowPoint& p : rows) {
+    sink_.Add(ctx, p.t_ms, p.value, p.raw);
+    if (covered_) covered_->Mark(p.t_ms);
+  }
   return Status::Ok();
 }
 
@@ -291,7 +328,10 @@ Status MetricReader::EmitHistogram(const RawHistogram& raw) {
   h.count = SeriesRows(raw.count, lo_, hi_, true, older);
   SeriesContext ctx{raw.family, "histogram", raw.unit, {}};
   sink_.Prepare(raw.labels, &ctx);
-  ReconstructObservations(h, [&](const Observation& o) { sink_.AddObservation(ctx, o); });
+  ReconstructObservations(h, req_.observation_counts, [&](const Observation& o) {
+    sink_.AddObservation(ctx, o);
+    if (covered_) covered_->Mark(o.t_ms);
+  });
   return Status::Ok();
 }
 

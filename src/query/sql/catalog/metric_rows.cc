@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 namespace infermetry::sql::catalog {
 
@@ -37,36 +36,50 @@ double BucketLower(const HistogramSeries& h, size_t b) {
   return upper > 0 ? 0.0 : upper;
 }
 
-std::vector<HistogramStep> HistogramSteps(const HistogramSeries& h) {
-  // Per timestamp: the known cumulative increase of each bucket, in bucket order.
-  std::map<int64_t, std::vector<std::pair<size_t, int64_t>>> by_time;
-  for (size_t b = 0; b < h.buckets.size(); ++b) {
-    for (const RowPoint& p : h.buckets[b].rows) {
-      if (!p.value || std::isnan(*p.value)) continue;
-      by_time[p.t_ms].push_back({b, std::llround(*p.value)});
-    }
-  }
-  auto find = [](const std::vector<RowPoint>& rows, int64_t t) -> std::optional<double> {
-    auto it = std::lower_bound(rows.begin(), rows.end(), t,
-                               [](const RowPoint& p, int64_t x) { return p.t_ms < x; });
-    if (it == rows.end() || it->t_ms != t) return std::nullopt;
-    return it->value;
+void ForEachHistogramStep(const HistogramSeries& h,
+                          const std::function<void(const HistogramStep&)>& fn) {
+  // One cursor per bucket over its rows with a known increase; the buckets of one series are
+  // scraped together, so each step takes one row from (nearly) every bucket.
+  auto known = [](const RowPoint& p) { return p.value && !std::isnan(*p.value); };
+  std::vector<size_t> pos(h.buckets.size(), 0);
+  auto skip_unknown = [&](size_t b) {
+    const auto& rows = h.buckets[b].rows;
+    while (pos[b] < rows.size() && !known(rows[pos[b]])) ++pos[b];
   };
-  std::vector<HistogramStep> out;
-  for (auto& [t, cums] : by_time) {
-    HistogramStep s{t, {}, std::nullopt};
+  for (size_t b = 0; b < pos.size(); ++b) skip_unknown(b);
+  // The value at time t of rows sorted by time, moving `i` forward.
+  auto at = [](const std::vector<RowPoint>& rows, size_t* i, int64_t t) -> std::optional<double> {
+    while (*i < rows.size() && rows[*i].t_ms < t) ++*i;
+    if (*i == rows.size() || rows[*i].t_ms != t) return std::nullopt;
+    return rows[*i].value;
+  };
+  size_t sum_i = 0, count_i = 0;
+  HistogramStep s;
+  while (true) {
+    int64_t t = INT64_MAX;
+    for (size_t b = 0; b < pos.size(); ++b) {
+      if (pos[b] < h.buckets[b].rows.size()) t = std::min(t, h.buckets[b].rows[pos[b]].t_ms);
+    }
+    if (t == INT64_MAX) return;
+    s.t_ms = t;
+    s.counts.clear();
     int64_t below = 0;
-    for (auto [b, cum] : cums) {
-      int64_t c = cum - below;
+    for (size_t b = 0; b < pos.size(); ++b) {
+      const auto& rows = h.buckets[b].rows;
+      if (pos[b] == rows.size() || rows[pos[b]].t_ms != t) continue;
+      const int64_t cum = std::llround(*rows[pos[b]].value);
+      const int64_t c = cum - below;
       below = std::max(below, cum);
       if (c > 0) s.counts.push_back({b, c});
+      ++pos[b];
+      skip_unknown(b);
     }
     if (s.counts.empty()) continue;
-    std::optional<double> sum = find(h.sum, t), count = find(h.count, t);
+    std::optional<double> sum = at(h.sum, &sum_i, t), count = at(h.count, &count_i, t);
+    s.sum_share.reset();
     if (sum && count && *count > 0) s.sum_share = *sum / *count;
-    out.push_back(std::move(s));
+    fn(s);
   }
-  return out;
 }
 
 }  // namespace infermetry::sql::catalog

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,13 +43,14 @@ struct HistogramSeries {
   std::vector<RowPoint> count;
 };
 
-// One reconstructed observation.
+// One reconstructed observation, or `count` of them that share a bucket and a timestamp.
 struct Observation {
   int64_t t_ms = 0;
   double value = 0;
   double lower = 0;
   double upper = 0;
   double sum_share = 0;
+  int64_t count = 1;
 };
 
 // Calls emit(obs) for each observation the series' bucket increases stand for, in time order:
@@ -56,38 +58,45 @@ struct Observation {
 // rounded to the nearest integer) gives c_b observations with values
 // lower + (upper - lower) * k / c_b, k = 1..c_b (the +Inf bucket: lower). sum_share is the
 // _sum increase divided by the _count increase at that timestamp (the row's value when those
-// are unknown or the count did not grow).
+// are unknown or the count did not grow). `counted`: one Observation per bucket and timestamp
+// instead, with count = c_b and the mean of those values (ScanRequest::observation_counts).
 template <typename Emit>
-void ReconstructObservations(const HistogramSeries& h, Emit&& emit);
+void ReconstructObservations(const HistogramSeries& h, bool counted, Emit&& emit);
 
 // Implementation helpers (metric_rows.cc).
 struct HistogramStep {
-  int64_t t_ms;
-  std::vector<std::pair<size_t, int64_t>> counts;  // (bucket index, observations)
+  int64_t t_ms = 0;
+  std::vector<std::pair<size_t, int64_t>> counts;  // (bucket index, observations), c > 0
   std::optional<double> sum_share;
 };
-std::vector<HistogramStep> HistogramSteps(const HistogramSeries& h);
+// Calls fn(step) for each timestamp at which some bucket gained observations, in time order
+// (`step` is reused between calls).
+void ForEachHistogramStep(const HistogramSeries& h,
+                          const std::function<void(const HistogramStep&)>& fn);
 double BucketLower(const HistogramSeries& h, size_t b);
 
 template <typename Emit>
-void ReconstructObservations(const HistogramSeries& h, Emit&& emit) {
-  for (const HistogramStep& s : HistogramSteps(h)) {
+void ReconstructObservations(const HistogramSeries& h, bool counted, Emit&& emit) {
+  ForEachHistogramStep(h, [&](const HistogramStep& s) {
     for (auto [b, c] : s.counts) {
-      const double upper = h.buckets[b].upper;
-      const double lower = BucketLower(h, b);
-      for (int64_t k = 1; k <= c; ++k) {
-        Observation o;
-        o.t_ms = s.t_ms;
-        o.lower = lower;
-        o.upper = upper;
-        o.value = std::isinf(upper)
-                      ? lower
-                      : lower + (upper - lower) * static_cast<double>(k) / static_cast<double>(c);
+      Observation o;
+      o.t_ms = s.t_ms;
+      o.upper = h.buckets[b].upper;
+      o.lower = BucketLower(h, b);
+      const double width = o.upper - o.lower, n = static_cast<double>(c);
+      auto emit_one = [&](double value) {
+        o.value = std::isinf(o.upper) ? o.lower : value;
         o.sum_share = s.sum_share ? *s.sum_share : o.value;
         emit(o);
+      };
+      if (counted) {
+        o.count = c;
+        emit_one(o.lower + width * (n + 1) / (2 * n));
+        continue;
       }
+      for (int64_t k = 1; k <= c; ++k) emit_one(o.lower + width * static_cast<double>(k) / n);
     }
-  }
+  });
 }
 
 }  // namespace infermetry::sql::catalog

@@ -25,7 +25,10 @@ void PushDouble(Column* c, std::optional<double> v) {
 }  // namespace
 
 RowSink::RowSink(const MetricTable::State& t, const ScanRequest& req)
-    : t_(t), columns_(req.columns), batch_rows_(req.batch_rows ? req.batch_rows : 8192) {
+    : t_(t),
+      columns_(req.columns),
+      batch_rows_(req.batch_rows ? req.batch_rows : 8192),
+      counted_(req.observation_counts) {
   for (size_t i = 0; i < columns_.size(); ++i) {
     if (columns_[i] == kMetricValue) {
       wants_value_ = true;
@@ -125,6 +128,7 @@ void RowSink::AddObservation(const SeriesContext& ctx, const Observation& o) {
     h.lower.push_back(o.lower);
     h.upper.push_back(o.upper);
     h.sum_share.push_back(o.sum_share);
+    if (counted_) h.count.push_back(o.count);
   }
   if (++cur_.num_rows >= batch_rows_) Cut();
 }

@@ -1,7 +1,8 @@
 #pragma once
 // RowSink: appends a metric table's rows to batches of the requested columns and cuts them at
 // ScanRequest::batch_rows. Rows that stand for histogram observations carry the value column's
-// HistogramAnnex; a batch never mixes them with ordinary rows (the annex is all or nothing).
+// HistogramAnnex (with counts under ScanRequest::observation_counts); a batch never mixes them
+// with ordinary rows (the annex is all or nothing).
 
 #include <cstdint>
 #include <deque>
@@ -49,6 +50,7 @@ class RowSink {
   const MetricTable::State& t_;
   std::vector<size_t> columns_;
   size_t batch_rows_;
+  bool counted_;  // ScanRequest::observation_counts
   bool wants_value_ = false;
   size_t value_pos_ = 0;
   Batch cur_;

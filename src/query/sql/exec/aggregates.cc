@@ -1,5 +1,6 @@
 // Aggregate accumulators: count, sum, avg, min, max, variance/stddev, bool_and/or,
-// string_agg. sum/avg over a column with a histogram annex use the exact _sum shares.
+// string_agg. sum/avg over a column with a histogram annex use the exact _sum shares; count,
+// sum and avg weigh a counted annex row by its observations.
 #include <cmath>
 
 #include "query/sql/exec/cast.h"
@@ -18,7 +19,11 @@ class CountAcc : public Accumulator {
  public:
   explicit CountAcc(bool star) : star_(star) {}
   void Add(const Column& c, size_t r) override {
-    if (star_ || !c.IsNull(r)) ++n_;
+    if (star_) {
+      ++n_;
+    } else if (!c.IsNull(r)) {
+      n_ += c.hist.Count(r);  // a counted histogram row: its observations
+    }
   }
   Result<Value> Finish() override { return Value::Int(n_); }
 
@@ -32,11 +37,13 @@ class SumAcc : public Accumulator {
   SumAcc(Type t, bool avg) : t_(t), avg_(avg) {}
   void Add(const Column& c, size_t r) override {
     if (c.IsNull(r)) return;
-    ++n_;
     if (!c.hist.empty()) {
-      d_ += c.hist.sum_share[r];
+      const int64_t k = c.hist.Count(r);
+      n_ += k;
+      d_ += c.hist.sum_share[r] * static_cast<double>(k);
       return;
     }
+    ++n_;
     switch (c.type) {
       case Type::kInt64:
         if (!overflow_ && __builtin_add_overflow(i_, c.ints[r], &i_)) overflow_ = true;

@@ -87,6 +87,74 @@ TEST_F(MetricsTest, NoPushdownThroughOr) {
   EXPECT_EQ(t_->last_request().min_time_us, INT64_MIN);
 }
 
+// Histogram observations are asked for as counted rows only when every aggregate weighs them
+// (count, sum, avg, percentile of the bare value) or ignores repeats, and nothing else reads
+// the value.
+TEST_F(MetricsTest, ObservationCountsOnlyWhenEveryAggregateWeighsThem) {
+  const std::string where = " FROM vLLMmetrics WHERE name = 'vllm_e2e_request_latency_seconds'";
+  const std::string by_minute = " GROUP BY date_trunc('minute', p_timestamp)";
+  struct Case {
+    std::string sql;
+    bool counted;
+  };
+  const std::vector<Case> cases = {
+      {"SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY value), avg(value)" + where + by_minute, true},
+      {"SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY value), sum(value), count(value), "
+       "max(p_timestamp), count(DISTINCT engine)" + where, true},
+      {"SELECT avg(value), count(*)" + where, false},            // counts rows
+      {"SELECT avg(value), min(value)" + where, false},          // reads the spread values
+      {"SELECT avg(value * 2)" + where, false},                  // a computation on them
+      {"SELECT count(DISTINCT value)" + where, false},
+      {"SELECT sum(value) FILTER (WHERE value > 1)" + where, false},
+      {"SELECT avg(value)" + where + " AND value > 1", false},
+      {"SELECT value, count(value)" + where + " GROUP BY 1", false},
+      {"SELECT count(engine), avg(value)" + where, false},       // counts rows too
+      {"SELECT avg(a.value) FROM vLLMmetrics a JOIN vLLMmetrics b ON a.p_timestamp = b.p_timestamp "
+       "WHERE a.name = 'vllm_e2e_request_latency_seconds'", false},
+  };
+  for (const Case& c : cases) {
+    Result<QueryResult> r = Run(c.sql);
+    ASSERT_TRUE(r.ok()) << c.sql << ": " << r.status().ToString();
+    EXPECT_EQ(t_->last_request().observation_counts, c.counted) << c.sql;
+  }
+  Result<QueryResult> plan = Run("EXPLAIN " + cases[0].sql);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_NE(plan->explain.find("histogram observations counted"), std::string::npos) << plan->explain;
+}
+
+// With the names pushed down, a granularity is passed when the groups are date_trunc of the
+// time and the WHERE clause only bounds it.
+TEST_F(MetricsTest, OtherTimesGranularityFromDateTruncKeys) {
+  const std::string sum =
+      "sum(CASE WHEN name = 'vllm_prompt_tokens_total' THEN value ELSE 0 END) FROM vLLMmetrics ";
+  struct Case {
+    std::string sql;
+    int64_t granularity_ms;
+  };
+  const std::vector<Case> cases = {
+      {"SELECT date_trunc('minute', p_timestamp), " + sum +
+           "WHERE p_timestamp >= now() - interval '1 hour' GROUP BY 1", 60000},
+      {"SELECT date_trunc('HOUR', p_timestamp), " + sum + "GROUP BY 1", 3600000},
+      {"SELECT date_trunc('minute', p_timestamp), date_trunc('hour', p_timestamp), " + sum +
+           "GROUP BY 1, 2", 60000},
+      {"SELECT date_trunc('month', p_timestamp), " + sum + "GROUP BY 1", 86400000},
+      {"SELECT " + sum + "WHERE p_timestamp BETWEEN '2024-06-01 11:00:00' AND '2024-06-01 11:30:00'",
+       INT64_MAX},
+      // Not only time bounds, other keys, or units below a millisecond: every distinct time.
+      {"SELECT date_trunc('minute', p_timestamp), " + sum +
+           "WHERE extract(minute FROM p_timestamp) < 30 GROUP BY 1", 0},
+      {"SELECT p_timestamp, " + sum + "GROUP BY 1", 0},
+      {"SELECT date_trunc('microseconds', p_timestamp), " + sum + "GROUP BY 1", 0},
+  };
+  for (const Case& c : cases) {
+    Result<QueryResult> r = Run(c.sql);
+    ASSERT_TRUE(r.ok()) << c.sql << ": " << r.status().ToString();
+    ScanRequest req = t_->last_request();
+    EXPECT_TRUE(req.other_names_as_times) << c.sql;
+    EXPECT_EQ(req.other_times_granularity_ms, c.granularity_ms) << c.sql;
+  }
+}
+
 // The guide's ten queries, pasted unchanged from the seeds file.
 std::map<std::string, std::string> GuideQueries() {
   std::map<std::string, std::string> out;

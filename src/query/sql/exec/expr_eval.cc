@@ -269,6 +269,13 @@ Status Eval(const BExpr& e, const Batch& in, ExecContext* ctx, Column* out) {
         out->ints[i] = is != e.negated;
       }
       return Status::Ok();
+    case BKind::kCompare: {
+      const BExpr& k = *e.args[1];
+      if (k.kind == BKind::kConst && !k.value.null && k.type != Type::kNull) {
+        return EvalCompareConstant(e.op, *a, k.value, k.type, n, out);
+      }
+      break;
+    }
     default: break;
   }
   INFERMETRY_ASSIGN_OR_RETURN(const Column* b, EvalRef(*e.args[1], in, ctx, &sb));
@@ -324,11 +331,7 @@ Column Gather(const Column& src, const std::vector<uint32_t>& sel) {
     case Type::kNull: break;
   }
   if (!src.hist.empty()) {
-    for (uint32_t r : sel) {
-      c.hist.lower.push_back(src.hist.lower[r]);
-      c.hist.upper.push_back(src.hist.upper[r]);
-      c.hist.sum_share.push_back(src.hist.sum_share[r]);
-    }
+    for (uint32_t r : sel) c.hist.AppendRow(src.hist, r);
   }
   return c;
 }
@@ -352,9 +355,7 @@ void AppendBatch(Batch* dst, const Batch& src) {
     if (d.hist.empty() != s.hist.empty()) {
       d.hist = {};
     } else if (!s.hist.empty()) {
-      d.hist.lower.insert(d.hist.lower.end(), s.hist.lower.begin(), s.hist.lower.end());
-      d.hist.upper.insert(d.hist.upper.end(), s.hist.upper.begin(), s.hist.upper.end());
-      d.hist.sum_share.insert(d.hist.sum_share.end(), s.hist.sum_share.begin(), s.hist.sum_share.end());
+      d.hist.Append(s.hist);
     }
     if (!s.nulls.empty() || !d.nulls.empty()) {
       if (d.nulls.empty()) d.nulls.assign(dst->num_rows, 0);
@@ -372,7 +373,7 @@ void AppendBatch(Batch* dst, const Batch& src) {
 size_t BatchBytes(const Batch& b) {
   size_t n = 0;
   for (const Column& c : b.columns) {
-    n += c.MemoryBytes() + (c.hist.lower.capacity() + c.hist.upper.capacity() + c.hist.sum_share.capacity()) * 8;
+    n += c.MemoryBytes() + c.hist.MemoryBytes();
   }
   return n;
 }

@@ -37,6 +37,9 @@ size_t BatchBytes(const Batch& b);
 Status EvalArith(const BExpr& e, const Column& a, const Column& b, size_t n, Column* out);
 Status EvalNeg(const Column& a, size_t n, Column* out);
 Status EvalCompare(const std::string& op, const Column& a, const Column& b, size_t n, Column* out);
+// a op k for a non-NULL constant k of type t, without a column of n copies of k.
+Status EvalCompareConstant(const std::string& op, const Column& a, const Value& k, Type t, size_t n,
+                           Column* out);
 Status EvalInList(const BExpr& e, const Batch& in, ExecContext* ctx, Column* out);
 Status EvalLike(const BExpr& e, const Batch& in, ExecContext* ctx, Column* out);
 // LIKE matching of `s` against `pattern` (% and _; `escape` 0 for none).

@@ -152,19 +152,20 @@ Status EvalNeg(const Column& a, size_t n, Column* out) {
 
 namespace {
 
+// y[i * ys]: ys is 1 for a column, 0 for a constant.
 template <typename T, typename Cmp>
-void CompareLoop(const T* x, const T* y, size_t n, Cmp cmp, int64_t* r) {
-  for (size_t i = 0; i < n; ++i) r[i] = cmp(x[i], y[i]);
+void CompareLoop(const T* x, const T* y, size_t ys, size_t n, Cmp cmp, int64_t* r) {
+  for (size_t i = 0; i < n; ++i) r[i] = cmp(x[i], y[i * ys]);
 }
 
 template <typename T>
-void CompareTyped(const std::string& op, const T* x, const T* y, size_t n, int64_t* r) {
-  if (op == "=") CompareLoop(x, y, n, [](const T& p, const T& q) { return p == q; }, r);
-  else if (op == "<>") CompareLoop(x, y, n, [](const T& p, const T& q) { return p != q; }, r);
-  else if (op == "<") CompareLoop(x, y, n, [](const T& p, const T& q) { return p < q; }, r);
-  else if (op == "<=") CompareLoop(x, y, n, [](const T& p, const T& q) { return p <= q; }, r);
-  else if (op == ">") CompareLoop(x, y, n, [](const T& p, const T& q) { return p > q; }, r);
-  else CompareLoop(x, y, n, [](const T& p, const T& q) { return p >= q; }, r);
+void CompareTyped(const std::string& op, const T* x, const T* y, size_t ys, size_t n, int64_t* r) {
+  if (op == "=") CompareLoop(x, y, ys, n, [](const T& p, const T& q) { return p == q; }, r);
+  else if (op == "<>") CompareLoop(x, y, ys, n, [](const T& p, const T& q) { return p != q; }, r);
+  else if (op == "<") CompareLoop(x, y, ys, n, [](const T& p, const T& q) { return p < q; }, r);
+  else if (op == "<=") CompareLoop(x, y, ys, n, [](const T& p, const T& q) { return p <= q; }, r);
+  else if (op == ">") CompareLoop(x, y, ys, n, [](const T& p, const T& q) { return p > q; }, r);
+  else CompareLoop(x, y, ys, n, [](const T& p, const T& q) { return p >= q; }, r);
 }
 
 bool FromCmp(const std::string& op, int c) {
@@ -178,33 +179,52 @@ bool FromCmp(const std::string& op, int c) {
 
 }  // namespace
 
-Status EvalCompare(const std::string& op, const Column& a, const Column& b, size_t n, Column* out) {
+namespace {
+
+// a op b, where b has n rows (bs = 1) or is one non-NULL value for every row (bs = 0).
+Status Compare(const std::string& op, const Column& a, const Column& b, size_t bs, size_t n,
+               Column* out) {
   *out = Column(Type::kBool);
-  MergeNulls(a, b, n, out);
+  if (bs == 1) {
+    MergeNulls(a, b, n, out);
+  } else {
+    out->nulls = a.nulls;
+  }
   out->ints.resize(n);
   bool nan = false;
   if (a.type == Type::kFloat64 && b.type == Type::kFloat64) {
-    for (size_t i = 0; i < n && !nan; ++i) nan = std::isnan(a.doubles[i]) || std::isnan(b.doubles[i]);
+    for (size_t i = 0; i < n && !nan; ++i) nan = std::isnan(a.doubles[i]) || std::isnan(b.doubles[i * bs]);
   }
   if (a.type == b.type && !nan) {
     switch (a.type) {
       case Type::kBool: case Type::kInt64: case Type::kTimestamp:
-        CompareTyped(op, a.ints.data(), b.ints.data(), n, out->ints.data());
+        CompareTyped(op, a.ints.data(), b.ints.data(), bs, n, out->ints.data());
         return Status::Ok();
       case Type::kFloat64:
-        CompareTyped(op, a.doubles.data(), b.doubles.data(), n, out->ints.data());
+        CompareTyped(op, a.doubles.data(), b.doubles.data(), bs, n, out->ints.data());
         return Status::Ok();
       case Type::kText:
-        CompareTyped(op, a.strings.data(), b.strings.data(), n, out->ints.data());
+        CompareTyped(op, a.strings.data(), b.strings.data(), bs, n, out->ints.data());
         return Status::Ok();
       default: break;
     }
   }
   for (size_t i = 0; i < n; ++i) {
     if (out->IsNull(i)) continue;
-    out->ints[i] = FromCmp(op, CompareValues(a.Get(i), b.Get(i)));
+    out->ints[i] = FromCmp(op, CompareValues(a.Get(i), b.Get(i * bs)));
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status EvalCompare(const std::string& op, const Column& a, const Column& b, size_t n, Column* out) {
+  return Compare(op, a, b, 1, n, out);
+}
+
+Status EvalCompareConstant(const std::string& op, const Column& a, const Value& k, Type t, size_t n,
+                           Column* out) {
+  return Compare(op, a, ConstantColumn(k, t, 1), 0, n, out);
 }
 
 Status EvalInList(const BExpr& e, const Batch& in, ExecContext* ctx, Column* out) {

@@ -19,6 +19,14 @@ MemoryTable::MemoryTable(std::vector<ColumnSchema> schema, std::string time_colu
   if (name_index_ < 0) name_pushdown_ = false;
 }
 
+std::optional<size_t> MemoryTable::observation_column() const {
+  if (!name_pushdown_) return std::nullopt;
+  for (size_t i = 0; i < schema_.size(); ++i) {
+    if (schema_[i].name == "value") return i;
+  }
+  return std::nullopt;
+}
+
 Status MemoryTable::AppendRow(std::vector<Value> row) {
   if (row.size() != schema_.size()) {
     return InvalidArgument("row has " + std::to_string(row.size()) + " values, table has " +
@@ -101,11 +109,7 @@ class MemoryReader : public BatchReader {
       }
       auto h = t_->hists_.find(c);
       if (h != t_->hists_.end()) {
-        for (uint32_t r : sel) {
-          col.hist.lower.push_back(h->second.lower[r]);
-          col.hist.upper.push_back(h->second.upper[r]);
-          col.hist.sum_share.push_back(h->second.sum_share[r]);
-        }
+        for (uint32_t r : sel) col.hist.AppendRow(h->second, r);
       }
       out->columns.push_back(std::move(col));
     }

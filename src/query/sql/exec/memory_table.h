@@ -26,13 +26,15 @@ namespace infermetry::sql::exec {
 class MemoryTable : public Table {
  public:
   // `time_column` ("" for none) must name a kTimestamp column; `name_pushdown` makes the
-  // table honour ScanRequest::names on its column called "name".
+  // table honour ScanRequest::names on its column called "name" and offer its column called
+  // "value" as observation_column() (it never returns counted rows).
   MemoryTable(std::vector<ColumnSchema> schema, std::string time_column,
               bool name_pushdown = false);
 
   const std::vector<ColumnSchema>& schema() const override { return schema_; }
   std::string_view time_column() const override { return time_column_; }
   bool supports_name_pushdown() const override { return name_pushdown_; }
+  std::optional<size_t> observation_column() const override;
   Result<std::unique_ptr<BatchReader>> Scan(const ScanRequest& req) override;
 
   // Appends one row; values must match the schema's types (or be NULL). Integers are accepted

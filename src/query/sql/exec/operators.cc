@@ -76,8 +76,15 @@ std::string ScanOp::Describe() const {
     std::string n = "names: ";
     for (size_t i = 0; i < request.names->size(); ++i) n += (i ? ", " : "") + (*request.names)[i];
     parts.push_back(n);
-    if (request.other_names_as_times) parts.push_back("other names: timestamps only");
+    if (request.other_names_as_times) {
+      const int64_t g = request.other_times_granularity_ms;
+      parts.push_back("other names: timestamps only" +
+                      (g == INT64_MAX ? std::string(", one at most")
+                       : g > 0        ? ", one per " + std::to_string(g) + " ms"
+                                      : std::string()));
+    }
   }
+  if (request.observation_counts) parts.push_back("histogram observations counted");
   std::string cols = "columns: ";
   bool any = false;
   for (size_t i = 0; i < used.size(); ++i) {

@@ -46,7 +46,7 @@ class PercentileAcc : public Accumulator {
     if (!c.hist.empty()) {
       HistBucket& b = buckets_[c.hist.upper[r]];
       b.lower = c.hist.lower[r];
-      b.count += 1;
+      b.count += static_cast<double>(c.hist.Count(r));
       return;
     }
     switch (c.type) {

@@ -88,6 +88,9 @@ class Planner {
   // pushdown_case.cc: names read only inside aggregates' CASE WHEN name = ... arguments.
   void PushNamesFromAggregates(const std::vector<ScopeCol>& cols, const BExpr* where,
                                const AggCtx& agg);
+  // pushdown_counts.cc: histogram observations read only by aggregates that weigh them.
+  void PushObservationCounts(const std::vector<ScopeCol>& cols, const BExpr* where,
+                             const AggCtx& agg);
 
   std::string sql_;
   Catalog* catalog_;

@@ -6,9 +6,14 @@
 // ELSE value, which changes nothing when it is NULL, or 0 under sum, or any constant under an
 // aggregate that ignores repeats. Then the scan may return every row of the named metrics and,
 // for the rest, one row per distinct timestamp (ScanRequest::other_names_as_times): the same
-// result without rebuilding every other histogram's observations.
+// result without rebuilding every other histogram's observations. When the groups are whole
+// minutes (hours, days...) of the time and the WHERE clause only bounds the time, only which
+// minutes hold some row matters (ScanRequest::other_times_granularity_ms).
 #include <algorithm>
+#include <cctype>
+#include <numeric>
 
+#include "query/sql/exec/datetime.h"
 #include "query/sql/exec/expr_eval.h"
 #include "query/sql/exec/functions.h"
 #include "query/sql/exec/planner.h"
@@ -70,6 +75,44 @@ bool NameGuarded(const AggSpec& a, std::vector<std::string>* names) {
   return fn == "sum" && zero;
 }
 
+// A WHERE clause that only bounds the time: comparisons of `time_col` with constants, ANDed.
+bool OnlyTimeBounds(const BExpr& e, size_t time_col) {
+  if (e.kind == BKind::kAnd) {
+    return OnlyTimeBounds(*e.args[0], time_col) && OnlyTimeBounds(*e.args[1], time_col);
+  }
+  if (e.kind != BKind::kCompare || e.op == "<>") return false;
+  const BExpr* l = e.args[0].get();
+  const BExpr* r = e.args[1].get();
+  if (r->kind == BKind::kColumn) std::swap(l, r);
+  return l->kind == BKind::kColumn && l->column == time_col && r->kind == BKind::kConst &&
+         !r->value.null && r->type == Type::kTimestamp;
+}
+
+// The width in ms of the intervals that GROUP BY `keys` cannot tell apart: every key is
+// date_trunc('<unit>', time) (units of a day or more are unions of UTC days); no keys: one
+// group whatever the rows. 0 when some key is anything else.
+int64_t KeyGranularityMs(const std::vector<BExprPtr>& keys, size_t time_col) {
+  int64_t g = 0;
+  for (const auto& k : keys) {
+    if (k->kind != BKind::kCall || k->fn == nullptr || k->fn->name != "date_trunc" ||
+        k->args.size() != 2 || k->args[0]->kind != BKind::kConst || k->args[0]->value.null ||
+        k->args[1]->kind != BKind::kColumn || k->args[1]->column != time_col) {
+      return 0;
+    }
+    std::string unit = k->args[0]->value.s;
+    for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    int64_t ms = 0;
+    if (int64_t us = FixedUnitMicros(unit)) {
+      ms = us / 1000;  // 0 for microseconds
+    } else if (DateTrunc(unit, 0).ok()) {
+      ms = 86400000;  // week, month, year...: whole UTC days
+    }
+    if (ms == 0) return 0;
+    g = g == 0 ? ms : std::gcd(g, ms);
+  }
+  return keys.empty() ? INT64_MAX : g;
+}
+
 }  // namespace
 
 void Planner::PushNamesFromAggregates(const std::vector<ScopeCol>& cols, const BExpr* where,
@@ -98,6 +141,9 @@ void Planner::PushNamesFromAggregates(const std::vector<ScopeCol>& cols, const B
   if (names.empty()) return;
   scan->request.names = std::move(names);
   scan->request.other_names_as_times = true;
+  if (!where || OnlyTimeBounds(*where, time_col)) {
+    scan->request.other_times_granularity_ms = KeyGranularityMs(agg.keys, time_col);
+  }
 }
 
 }  // namespace infermetry::sql::exec
