@@ -10,7 +10,8 @@
 #    use: counter increases and the observations the histograms stand for) are exported through
 #    `infermetry query --format csv` and COPYed into a PostgreSQL table vLLMmetrics, with the
 #    names spelled as the guide spells them, an index on (name, p_timestamp), VACUUM ANALYZE.
-# 3. Each query runs 3 times on each side; the best time counts. infermetry: POST
+# 3. Each query runs once untimed (its rows counted), then 3 times, on each side; the best time
+#    counts. infermetry: POST
 #    /api/v1/query to `infermetry serve` on 127.0.0.1 (curl's total time: parse, plan, scan,
 #    execute and the JSON answer). PostgreSQL: psql's \timing, now() pinned (a pinned.now()
 #    first on the search_path) to the instant the infermetry runs started, so both read the

@@ -2,6 +2,11 @@
 
 namespace infermetry::storage {
 
+Status SampleIterator::AppendRemaining(std::vector<model::Sample>* out) {
+  while (Next()) out->push_back({t(), v()});
+  return status();
+}
+
 Result<bool> Querier::SampleSpans(const SelectHints& hints, std::span<const Matcher> matchers,
                                   std::vector<std::pair<int64_t, int64_t>>* spans) {
   auto set = Select(hints, matchers);

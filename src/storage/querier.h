@@ -26,6 +26,7 @@
 #include "common/result.h"
 #include "common/status.h"
 #include "model/labels.h"
+#include "model/sample.h"
 #include "storage/appender.h"
 
 namespace re2 {
@@ -73,6 +74,9 @@ class SampleIterator {
   virtual int64_t t() const = 0;
   virtual double v() const = 0;
   virtual Status status() const { return Status::Ok(); }
+  // Appends every sample the following Next() calls would give, then returns status(); the
+  // iterator is at its end afterwards. Engines override it to skip the per-sample calls.
+  virtual Status AppendRemaining(std::vector<model::Sample>* out);
 };
 
 // Series in label order.

@@ -53,6 +53,10 @@ class SnapshotIterator final : public storage::SampleIterator {
   Status status() const override {
     return err_ ? Status(Code::kInternal, "head chunk decode failed") : Status::Ok();
   }
+  Status AppendRemaining(std::vector<model::Sample>* out) override {
+    while (SnapshotIterator::Next()) out->push_back({t_, v_});
+    return SnapshotIterator::status();
+  }
 
  private:
   // Peeks the next chunk sample into (has_c_, ct_, cv_).
@@ -194,10 +198,17 @@ class HeadQuerier final : public storage::Querier {
         });
       }
     } else {
-      INFERMETRY_ASSIGN_OR_RETURN(auto items, Series(mint_, maxt_, matchers));
-      for (const auto& it : items) {
-        std::string_view v = it.labels.Get(name);
-        if (!v.empty()) out.emplace(v);
+      uint32_t n = head_->symbols_.Find(name);
+      if (n == index::kNoSymbol) return std::vector<std::string>{};
+      std::set<uint32_t> ids;  // symbol ids: no label set is materialized
+      INFERMETRY_RETURN_IF_ERROR(ForEachPairs(matchers, [&](std::span<const index::SymPair> ps) {
+        for (const auto& p : ps) {
+          if (p.name == n) ids.insert(p.value);
+        }
+      }));
+      for (uint32_t v : ids) {
+        std::string_view s = head_->symbols_.Get(v);
+        if (!s.empty()) out.emplace(s);
       }
     }
     return std::vector<std::string>(out.begin(), out.end());
@@ -210,10 +221,11 @@ class HeadQuerier final : public storage::Querier {
         for (uint32_t n : head_->postings_.Names()) out.emplace(head_->symbols_.Get(n));
       }
     } else {
-      INFERMETRY_ASSIGN_OR_RETURN(auto items, Series(mint_, maxt_, matchers));
-      for (const auto& it : items) {
-        for (const auto& l : it.labels) out.insert(l.name);
-      }
+      std::set<uint32_t> ids;
+      INFERMETRY_RETURN_IF_ERROR(ForEachPairs(matchers, [&](std::span<const index::SymPair> ps) {
+        for (const auto& p : ps) ids.insert(p.name);
+      }));
+      for (uint32_t n : ids) out.emplace(head_->symbols_.Get(n));
     }
     return std::vector<std::string>(out.begin(), out.end());
   }
@@ -244,6 +256,23 @@ class HeadQuerier final : public storage::Querier {
  private:
   bool Overlaps() const {
     return head_->min_time_.load() <= maxt_ && head_->max_time_.load() >= mint_;
+  }
+
+  // Calls fn(label pairs) for each series matching `matchers` with samples in the querier's
+  // range, under its stripe lock.
+  template <typename Fn>
+  Status ForEachPairs(std::span<const storage::Matcher> matchers, Fn&& fn) {
+    INFERMETRY_ASSIGN_OR_RETURN(index::Postings refs,
+                                index::PostingsForMatchers(head_->symbols_, head_->postings_,
+                                                           matchers));
+    for (uint32_t ref : refs) {
+      Head::Stripe& st = head_->RefStripe(ref);
+      std::lock_guard l(st.mu);
+      MemSeries* s = st.by_ref.Find(ref);
+      if (s == nullptr || s->empty() || s->MinTime() > maxt_ || s->MaxTime() < mint_) continue;
+      fn(s->pairs());
+    }
+    return Status::Ok();
   }
 
   Result<std::vector<HeadSeriesSet::Item>> Series(int64_t mint, int64_t maxt,

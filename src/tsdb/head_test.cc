@@ -230,6 +230,8 @@ TEST_F(HeadTest, LabelValuesNamesAndMetadata) {
   ASSERT_TRUE(app->Append(L("a", "x"), 1000, 1).ok());
   ASSERT_TRUE(app->Append(L("a", "y"), 1000, 1).ok());
   ASSERT_TRUE(app->Append(L("b", "z"), 1000, 1).ok());
+  // Outside the querier's range: neither its label nor its values show with matchers.
+  ASSERT_TRUE(app->Append(model::Labels{{"__name__", "c"}, {"extra", "1"}}, 5000, 1).ok());
   ASSERT_TRUE(app->Commit().ok());
   auto q = *head.NewQuerier(0, 2000);
   auto vals = q->LabelValues("job", {});
@@ -237,7 +239,13 @@ TEST_F(HeadTest, LabelValuesNamesAndMetadata) {
   EXPECT_EQ(*vals, (std::vector<std::string>{"x", "y", "z"}));
   std::vector<storage::Matcher> ms = {Eq("__name__", "a")};
   EXPECT_EQ(*q->LabelValues("job", ms), (std::vector<std::string>{"x", "y"}));
-  EXPECT_EQ(*q->LabelNames({}), (std::vector<std::string>{"__name__", "job"}));
+  std::vector<storage::Matcher> any = {
+      *storage::Matcher::Make(storage::Matcher::Op::kRe, "__name__", ".+")};
+  EXPECT_EQ(*q->LabelNames(ms), (std::vector<std::string>{"__name__", "job"}));
+  EXPECT_EQ(*q->LabelNames(any), (std::vector<std::string>{"__name__", "job"}));
+  EXPECT_EQ(*q->LabelValues("__name__", any), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(*q->LabelValues("extra", any), std::vector<std::string>{});
+  EXPECT_EQ(*q->LabelValues("nope", any), std::vector<std::string>{});
   auto meta = q->Metadata("a");
   ASSERT_EQ(meta.size(), 1u);
   EXPECT_EQ(meta[0].metadata.help, "Running requests.");

@@ -73,6 +73,10 @@ class Table {
   virtual std::string_view time_column() const { return "p_timestamp"; }
   // True when ScanRequest::names is honoured (a metric table's `name` column).
   virtual bool supports_name_pushdown() const { return false; }
+  // True when a scan with ScanRequest::names and without other_names_as_times returns only
+  // rows whose `name` (in its canonical spelling) is one of them, so that the engine need not
+  // test the names again.
+  virtual bool names_exact() const { return false; }
   // The column ScanRequest::observation_counts applies to; nullopt when the table has no rows
   // that stand for histogram observations.
   virtual std::optional<size_t> observation_column() const { return std::nullopt; }

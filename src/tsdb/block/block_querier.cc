@@ -38,6 +38,15 @@ class BlockIterator : public storage::SampleIterator {
   int64_t t() const override { return ts_[pos_]; }
   double v() const override { return vs_[pos_]; }
   Status status() const override { return status_; }
+  Status AppendRemaining(std::vector<model::Sample>* out) override {
+    if (!Load()) return status_;
+    size_t from = started_ ? std::min(pos_ + 1, ts_.size()) : pos_;
+    started_ = true;
+    out->reserve(out->size() + ts_.size() - from);
+    for (size_t i = from; i < ts_.size(); ++i) out->push_back({ts_[i], vs_[i]});
+    pos_ = ts_.size();
+    return status_;
+  }
 
  private:
   bool Load() {

@@ -51,6 +51,35 @@ class MergeIterator : public storage::SampleIterator {
   int64_t t() const override { return t_; }
   double v() const override { return v_; }
   Status status() const override { return err_; }
+  // Each iterator's samples at once, merged pairwise in order (later ones win ties).
+  Status AppendRemaining(std::vector<model::Sample>* out) override {
+    if (init_) return SampleIterator::AppendRemaining(out);
+    init_ = true;
+    std::vector<model::Sample> merged, next, both;
+    for (size_t i = 0; i < its_.size(); ++i) {
+      next.clear();
+      err_ = its_[i]->AppendRemaining(&next);
+      if (!err_.ok()) return err_;
+      if (merged.empty() || next.empty() || merged.back().t_ms < next.front().t_ms) {
+        merged.insert(merged.end(), next.begin(), next.end());
+        continue;
+      }
+      both.clear();
+      size_t a = 0, b = 0;
+      while (a < merged.size() || b < next.size()) {
+        if (b == next.size() || (a < merged.size() && merged[a].t_ms < next[b].t_ms)) {
+          both.push_back(merged[a++]);
+        } else {
+          if (a < merged.size() && merged[a].t_ms == next[b].t_ms) ++a;  // the later one wins
+          both.push_back(next[b++]);
+        }
+      }
+      merged.swap(both);
+    }
+    out->insert(out->end(), merged.begin(), merged.end());
+    have_ = false;
+    return err_;
+  }
 
  private:
   // Advances iterator i (Next, or Seek to t); an error ends the merge with that error.

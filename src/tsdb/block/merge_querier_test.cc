@@ -53,6 +53,56 @@ TEST_F(MergeQueriersTest, OverlapMergesByTimeAndLaterWinsTies) {
   auto names = q->LabelValues("__name__", {});
   ASSERT_TRUE(names.ok());
   EXPECT_EQ(*names, (std::vector<std::string>{"a", "b", "c"}));
+
+  // All at once: the same samples as Next() one by one, also after a Seek.
+  set = q->Select({0, 10}, std::vector<Matcher>{Eq("__name__", "a")});
+  ASSERT_TRUE(set->Next());
+  std::vector<model::Sample> all;
+  ASSERT_TRUE(set->Samples()->AppendRemaining(&all).ok());
+  ASSERT_EQ(all.size(), want[0].samples.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].t_ms, want[0].samples[i].t_ms);
+    EXPECT_EQ(all[i].v, want[0].samples[i].v);
+  }
+  it = set->Samples();
+  ASSERT_TRUE(it->Seek(4));
+  all.clear();
+  ASSERT_TRUE(it->AppendRemaining(&all).ok());
+  ASSERT_EQ(all.size(), 2u);  // after 4: 5 and 6
+  EXPECT_EQ(all[0].t_ms, 5);
+  EXPECT_EQ(all[1].v, 60);
+  EXPECT_FALSE(it->Next());
+}
+
+// Three overlapping sources read at once agree with reading sample by sample.
+TEST_F(MergeQueriersTest, AppendRemainingEqualsNextOverThreeSources) {
+  model::Labels a{{"__name__", "a"}};
+  auto b1 = Make({{a, {{1, 1}, {3, 3}, {5, 5}, {8, 8}}}}, 0, 10);
+  auto b2 = Make({{a, {{0, 0}, {3, 30}, {6, 60}}}}, 0, 10);
+  auto b3 = Make({{a, {{3, 300}, {8, 800}, {9, 900}}}}, 0, 10);
+  auto merged = [&] {
+    std::vector<std::unique_ptr<storage::Querier>> qs;
+    for (Block* b : {b1.get(), b2.get(), b3.get()}) qs.push_back(b->NewQuerier(0, 10));
+    return MergeQueriers(std::move(qs));
+  };
+  auto q1 = merged();
+  auto set = q1->Select({0, 10}, std::vector<Matcher>{Eq("__name__", "a")});
+  ASSERT_TRUE(set->Next());
+  std::vector<model::Sample> one_by_one, at_once;
+  auto it = set->Samples();
+  while (it->Next()) one_by_one.push_back({it->t(), it->v()});
+  auto q2 = merged();
+  set = q2->Select({0, 10}, std::vector<Matcher>{Eq("__name__", "a")});
+  ASSERT_TRUE(set->Next());
+  ASSERT_TRUE(set->Samples()->AppendRemaining(&at_once).ok());
+  ASSERT_EQ(one_by_one.size(), 7u);  // 0 1 3 5 6 8 9, 3 and 8 from the last source
+  ASSERT_EQ(at_once.size(), one_by_one.size());
+  for (size_t i = 0; i < at_once.size(); ++i) {
+    EXPECT_EQ(at_once[i].t_ms, one_by_one[i].t_ms);
+    EXPECT_EQ(at_once[i].v, one_by_one[i].v);
+  }
+  EXPECT_EQ(at_once[2].v, 300);
+  EXPECT_EQ(at_once[5].v, 800);
 }
 
 TEST_F(MergeQueriersTest, LaterQuerierWinsRegardlessOfBlockAge) {

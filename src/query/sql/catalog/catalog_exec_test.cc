@@ -206,6 +206,9 @@ TEST_F(CatalogExecTest, CountedObservationsAnswerAsExpandedOnes) {
       " FROM vLLMmetrics WHERE name = 'vllm_e2e_request_latency_seconds' GROUP BY 1 ORDER BY 1";
   QueryResult plan = Run("EXPLAIN " + select + from);
   EXPECT_NE(plan.explain.find("histogram observations counted"), std::string::npos) << plan.explain;
+  // The scan answers the name test: no filter, and no name column read.
+  EXPECT_EQ(plan.explain.find("Filter"), std::string::npos) << plan.explain;
+  EXPECT_NE(plan.explain.find("columns: p_timestamp, value]"), std::string::npos) << plan.explain;
   QueryResult counted_run = Run(select + from);
   QueryResult expanded_run = Run(select + ", count(*)" + from);
   EXPECT_LT(counted_run.stats.rows_scanned, expanded_run.stats.rows_scanned);
@@ -268,6 +271,32 @@ TEST_F(CatalogExecTest, OtherMetricsGiveTheirMinutesOnly) {
   double total = 0;
   for (const auto& [m, v] : minute_tokens_) total += v;
   EXPECT_EQ(one[0][0].d, total);
+}
+
+// A name test the scan answers is dropped from the filter; the name column stays when the
+// query reads it otherwise.
+TEST_F(CatalogExecTest, AnsweredNameTestsLeaveTheFilter) {
+  const std::string sql =
+      "SELECT name, count(value) FROM vLLMmetrics WHERE name IN "
+      "('vllm_e2e_request_latency_seconds', 'vllm:generation_tokens_total') "
+      "AND p_timestamp >= '2026-01-01 00:01:00' GROUP BY name ORDER BY name";
+  QueryResult plan = Run("EXPLAIN " + sql);
+  EXPECT_EQ(plan.explain.find("name IN"), std::string::npos) << plan.explain;
+  EXPECT_NE(plan.explain.find("Filter (p_timestamp >="), std::string::npos) << plan.explain;
+  EXPECT_NE(plan.explain.find("columns: p_timestamp, name, value]"), std::string::npos) << plan.explain;
+  auto rows = Rows(Run(sql));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0][0].s, "vllm_e2e_request_latency_seconds");
+  EXPECT_EQ(rows[1][0].s, "vllm_generation_tokens_total");
+  // The same counts with the test kept (count(*) reads every row as it is).
+  auto kept = Rows(Run(
+      "SELECT name, count(value), count(*) FROM vLLMmetrics WHERE (name = "
+      "'vllm_e2e_request_latency_seconds' OR name = 'vllm_generation_tokens_total') "
+      "AND p_timestamp >= '2026-01-01 00:01:00' GROUP BY name ORDER BY name"));
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(rows[0][1].i, kept[0][1].i);
+  EXPECT_EQ(rows[1][1].i, kept[1][1].i);
+  EXPECT_GT(rows[0][1].i, 0);
 }
 
 TEST_F(CatalogExecTest, GuideTokenThroughputAndKvCacheWithOldName) {

@@ -50,9 +50,7 @@ Result<Matcher> ExactNames(const std::set<std::string>& names, bool negate = fal
 
 std::vector<model::Sample> ReadSamples(const storage::SeriesSet& set, Status* st) {
   std::vector<model::Sample> out;
-  auto it = set.Samples();
-  while (it->Next()) out.push_back({it->t(), it->v()});
-  *st = it->status();
+  *st = set.Samples()->AppendRemaining(&out);
   return out;
 }
 

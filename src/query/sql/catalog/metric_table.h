@@ -42,6 +42,7 @@ class MetricTable : public Table {
 
   const std::vector<ColumnSchema>& schema() const override { return schema_; }
   bool supports_name_pushdown() const override { return true; }
+  bool names_exact() const override { return true; }
   std::optional<size_t> observation_column() const override { return kMetricValue; }
   std::optional<std::string> CanonicalText(size_t column, std::string_view text) const override;
   Result<std::unique_ptr<BatchReader>> Scan(const ScanRequest& req) override;

@@ -130,4 +130,12 @@ std::string ExprToString(const BExpr& e) {
   return "?";
 }
 
+bool ReadsColumn(const BExpr& e, size_t col) {
+  if (e.kind == BKind::kColumn && e.column == col) return true;
+  for (const auto& a : e.args) {
+    if (ReadsColumn(*a, col)) return true;
+  }
+  return false;
+}
+
 }  // namespace infermetry::sql::exec

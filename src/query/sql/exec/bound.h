@@ -55,6 +55,8 @@ using BExprPtr = std::unique_ptr<BExpr>;
 BExprPtr MakeConst(Value v);
 BExprPtr MakeColumn(size_t index, Type type, std::string name);
 BExprPtr CloneExpr(const BExpr& e);
+// True when `e` reads input column `col`.
+bool ReadsColumn(const BExpr& e, size_t col);
 // A readable form, also used to recognize equal expressions (GROUP BY keys, repeated
 // aggregates): "date_trunc('minute', p_timestamp)".
 std::string ExprToString(const BExpr& e);

@@ -91,6 +91,10 @@ class Planner {
   // pushdown_counts.cc: histogram observations read only by aggregates that weigh them.
   void PushObservationCounts(const std::vector<ScopeCol>& cols, const BExpr* where,
                              const AggCtx& agg);
+  // pushdown_exact.cc: an aggregate query's name tests that the scan answers exactly.
+  // `op` is the input of the aggregate (the WHERE filter over the scan).
+  void DropAnsweredNameTests(OperatorPtr* op, const std::vector<ScopeCol>& cols,
+                             const AggCtx& agg);
 
   std::string sql_;
   Catalog* catalog_;

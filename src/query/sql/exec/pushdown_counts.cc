@@ -18,12 +18,6 @@ namespace infermetry::sql::exec {
 
 namespace {
 
-bool Reads(const BExpr& e, size_t col) {
-  if (e.kind == BKind::kColumn && e.column == col) return true;
-  return std::any_of(e.args.begin(), e.args.end(),
-                     [&](const BExprPtr& a) { return Reads(*a, col); });
-}
-
 bool Weighs(std::string_view fn) {
   return fn == "count" || fn == "sum" || fn == "avg" || fn == "percentile_cont" ||
          fn == "percentile_disc";
@@ -50,15 +44,15 @@ void Planner::PushObservationCounts(const std::vector<ScopeCol>& cols, const BEx
   for (size_t i = 0; i < cols.size(); ++i) {
     if (cols[i].scan_col == *obs) value = i;
   }
-  if (value == SIZE_MAX || (where && Reads(*where, value))) return;
+  if (value == SIZE_MAX || (where && ReadsColumn(*where, value))) return;
   for (const auto& k : agg.keys) {
-    if (Reads(*k, value)) return;
+    if (ReadsColumn(*k, value)) return;
   }
   for (const AggSpec& a : agg.aggs) {
-    if (a.filter && Reads(*a.filter, value)) return;
+    if (a.filter && ReadsColumn(*a.filter, value)) return;
     bool bare = a.arg && a.arg->kind == BKind::kColumn && a.arg->column == value;
     if (bare ? a.distinct || !Weighs(a.fn->name)
-             : (a.arg && Reads(*a.arg, value)) || !IgnoresRepeats(a)) {
+             : (a.arg && ReadsColumn(*a.arg, value)) || !IgnoresRepeats(a)) {
       return;
     }
   }
