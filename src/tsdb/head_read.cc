@@ -265,11 +265,14 @@ class HeadQuerier final : public storage::Querier {
     INFERMETRY_ASSIGN_OR_RETURN(index::Postings refs,
                                 index::PostingsForMatchers(head_->symbols_, head_->postings_,
                                                            matchers));
+    // When the range holds the whole head, every series is in it: no look at its chunks.
+    const bool whole = head_->min_time_.load() >= mint_ && head_->max_time_.load() <= maxt_;
     for (uint32_t ref : refs) {
       Head::Stripe& st = head_->RefStripe(ref);
       std::lock_guard l(st.mu);
       MemSeries* s = st.by_ref.Find(ref);
-      if (s == nullptr || s->empty() || s->MinTime() > maxt_ || s->MaxTime() < mint_) continue;
+      if (s == nullptr || s->empty()) continue;
+      if (!whole && (s->MinTime() > maxt_ || s->MaxTime() < mint_)) continue;
       fn(s->pairs());
     }
     return Status::Ok();

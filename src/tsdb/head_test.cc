@@ -246,6 +246,10 @@ TEST_F(HeadTest, LabelValuesNamesAndMetadata) {
   EXPECT_EQ(*q->LabelValues("__name__", any), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(*q->LabelValues("extra", any), std::vector<std::string>{});
   EXPECT_EQ(*q->LabelValues("nope", any), std::vector<std::string>{});
+  // A range that holds the whole head: every series.
+  auto whole = *head.NewQuerier(0, 10000);
+  EXPECT_EQ(*whole->LabelValues("extra", any), std::vector<std::string>{"1"});
+  EXPECT_EQ(*whole->LabelNames(any), (std::vector<std::string>{"__name__", "extra", "job"}));
   auto meta = q->Metadata("a");
   ASSERT_EQ(meta.size(), 1u);
   EXPECT_EQ(meta[0].metadata.help, "Running requests.");
