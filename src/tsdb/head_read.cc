@@ -201,11 +201,12 @@ class HeadQuerier final : public storage::Querier {
       uint32_t n = head_->symbols_.Find(name);
       if (n == index::kNoSymbol) return std::vector<std::string>{};
       std::set<uint32_t> ids;  // symbol ids: no label set is materialized
-      INFERMETRY_RETURN_IF_ERROR(ForEachPairs(matchers, [&](std::span<const index::SymPair> ps) {
-        for (const auto& p : ps) {
+      auto add = [&](const MemSeries& s, uint32_t) {
+        for (const auto& p : s.pairs()) {
           if (p.name == n) ids.insert(p.value);
         }
-      }));
+      };
+      INFERMETRY_RETURN_IF_ERROR(ForEachSeries(mint_, maxt_, matchers, add));
       for (uint32_t v : ids) {
         std::string_view s = head_->symbols_.Get(v);
         if (!s.empty()) out.emplace(s);
@@ -222,9 +223,10 @@ class HeadQuerier final : public storage::Querier {
       }
     } else {
       std::set<uint32_t> ids;
-      INFERMETRY_RETURN_IF_ERROR(ForEachPairs(matchers, [&](std::span<const index::SymPair> ps) {
-        for (const auto& p : ps) ids.insert(p.name);
-      }));
+      auto add = [&](const MemSeries& s, uint32_t) {
+        for (const auto& p : s.pairs()) ids.insert(p.name);
+      };
+      INFERMETRY_RETURN_IF_ERROR(ForEachSeries(mint_, maxt_, matchers, add));
       for (uint32_t n : ids) out.emplace(head_->symbols_.Get(n));
     }
     return std::vector<std::string>(out.begin(), out.end());
@@ -260,38 +262,34 @@ class HeadQuerier final : public storage::Querier {
 
   // Calls fn(label pairs) for each series matching `matchers` with samples in the querier's
   // range, under its stripe lock.
+  // Calls fn(series, ref) for each series matching `matchers` with samples in [mint, maxt],
+  // under its stripe lock.
   template <typename Fn>
-  Status ForEachPairs(std::span<const storage::Matcher> matchers, Fn&& fn) {
+  Status ForEachSeries(int64_t mint, int64_t maxt, std::span<const storage::Matcher> matchers,
+                       Fn&& fn) {
     INFERMETRY_ASSIGN_OR_RETURN(index::Postings refs,
                                 index::PostingsForMatchers(head_->symbols_, head_->postings_,
                                                            matchers));
     // When the range holds the whole head, every series is in it: no look at its chunks.
-    const bool whole = head_->min_time_.load() >= mint_ && head_->max_time_.load() <= maxt_;
+    const bool whole = head_->min_time_.load() >= mint && head_->max_time_.load() <= maxt;
     for (uint32_t ref : refs) {
       Head::Stripe& st = head_->RefStripe(ref);
       std::lock_guard l(st.mu);
       MemSeries* s = st.by_ref.Find(ref);
       if (s == nullptr || s->empty()) continue;
-      if (!whole && (s->MinTime() > maxt_ || s->MaxTime() < mint_)) continue;
-      fn(s->pairs());
+      if (!whole && (s->MinTime() > maxt || s->MaxTime() < mint)) continue;
+      fn(*s, ref);
     }
     return Status::Ok();
   }
 
   Result<std::vector<HeadSeriesSet::Item>> Series(int64_t mint, int64_t maxt,
                                                   std::span<const storage::Matcher> matchers) {
-    INFERMETRY_ASSIGN_OR_RETURN(index::Postings refs,
-                                index::PostingsForMatchers(head_->symbols_, head_->postings_,
-                                                           matchers));
     std::vector<HeadSeriesSet::Item> items;
-    items.reserve(refs.size());
-    for (uint32_t ref : refs) {
-      Head::Stripe& st = head_->RefStripe(ref);
-      std::lock_guard l(st.mu);
-      MemSeries* s = st.by_ref.Find(ref);
-      if (s == nullptr || s->empty() || s->MinTime() > maxt || s->MaxTime() < mint) continue;
-      items.push_back({s->MaterializeLabels(head_->symbols_), ref});
-    }
+    auto add = [&](const MemSeries& s, uint32_t ref) {
+      items.push_back({s.MaterializeLabels(head_->symbols_), ref});
+    };
+    INFERMETRY_RETURN_IF_ERROR(ForEachSeries(mint, maxt, matchers, add));
     return items;
   }
 
