@@ -231,6 +231,7 @@ const Template& GetTemplate() {
 struct VllmWorkload::Engine {
   std::mt19937_64 rng;
   double base_rate;   // requests/s
+  double nominal_rate;  // the workload's mean rate, at which `load` is 1 on average
   double phase;
   double ttft_scale;
   int64_t offset_ms;  // of its scrapes within the interval
@@ -283,7 +284,7 @@ struct VllmWorkload::Engine {
   void Advance(const Template& t, double dt, double time_s) {
     double rate = base_rate * (1 + 0.35 * std::sin(2 * M_PI * time_s / 3600 + phase));
     int64_t k = Poisson(rate * dt);
-    double load = rate / 20;
+    double load = rate / nominal_rate;
     // Finish reasons.
     int64_t left = k;
     const double pr[5] = {0.84, 0.12, 0.03, 0.01, 0};
@@ -357,14 +358,16 @@ struct VllmWorkload::Engine {
   }
 };
 
-VllmWorkload::VllmWorkload(int engines, int64_t scrape_interval_ms, uint64_t seed, int64_t start_ms)
+VllmWorkload::VllmWorkload(int engines, int64_t scrape_interval_ms, uint64_t seed, int64_t start_ms,
+                           double requests_per_second)
     : interval_ms_(scrape_interval_ms), start_ms_(start_ms) {
   const Template& t = GetTemplate();
   std::mt19937_64 seeder(seed);
   for (int e = 0; e < engines; ++e) {
     auto eng = std::make_unique<Engine>();
     eng->rng.seed(seeder());
-    eng->base_rate = 20 * eng->Uniform(0.5, 1.5);
+    eng->nominal_rate = requests_per_second;
+    eng->base_rate = requests_per_second * eng->Uniform(0.5, 1.5);
     eng->phase = eng->Uniform(0, 2 * M_PI);
     eng->ttft_scale = eng->Uniform(0.7, 1.5);
     eng->offset_ms = static_cast<int64_t>(eng->rng() % static_cast<uint64_t>(scrape_interval_ms));

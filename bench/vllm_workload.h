@@ -5,7 +5,8 @@
 // collectors and the series Prometheus adds per scrape (`up`, `scrape_*`): about 400 series per
 // target. Values evolve like a server under ~20 requests/s (varying per engine and over time):
 // counters and cumulative buckets grow, gauges are small integers, kv_cache_usage_perc is a
-// fraction. Deterministic for a seed.
+// fraction. Deterministic for a seed. `requests_per_second` sets the mean rate per engine (each
+// engine's own rate is 0.5-1.5 times it, varying over the hour); latencies keep their shape.
 //
 //   VllmWorkload w(100, 5000, /*seed=*/1);
 //   for (int i = 0; i < 1440; ++i)
@@ -41,7 +42,7 @@ class VllmWorkload {
   };
 
   VllmWorkload(int engines, int64_t scrape_interval_ms, uint64_t seed,
-               int64_t start_ms = kDefaultStartMs);
+               int64_t start_ms = kDefaultStartMs, double requests_per_second = 20);
   ~VllmWorkload();
   VllmWorkload(const VllmWorkload&) = delete;
   VllmWorkload& operator=(const VllmWorkload&) = delete;

@@ -10,6 +10,7 @@
 #include "cmd/data_dir.h"
 #include "cmd/promql_query.h"
 #include "cmd/query_format.h"
+#include "cmd/serve_config.h"
 #include "common/duration.h"
 #include "common/http_client.h"
 #include "common/log.h"
@@ -30,6 +31,7 @@ struct QueryFlags {
   std::string start, end;
   std::string format = "table";
   std::string timeout = "30s";
+  std::string memory_limit = "1GiB";
 };
 
 int64_t NowUs() {
@@ -84,8 +86,11 @@ Result<std::string> QueryServer(const QueryFlags& f, std::chrono::milliseconds t
 }
 
 // Opens the stores of `dir` as serve does (replaying their write-ahead logs), runs the query,
-// and closes them again.
-Result<std::string> QueryDataDir(const QueryFlags& f, std::chrono::milliseconds timeout) {
+// closes them again, and formats the result.
+Result<std::string> QueryDataDir(const QueryFlags& f, QueryFormat format, std::chrono::milliseconds timeout) {
+  auto memory_limit = ParseByteSize(f.memory_limit);
+  if (!memory_limit.ok()) return InvalidArgument("--memory-limit: " + memory_limit.status().message());
+  if (*memory_limit == 0) return InvalidArgument("--memory-limit: must be positive");
   int64_t now = NowUs();
   api::QueryRequest range;
   if (!f.start.empty()) {
@@ -103,6 +108,7 @@ Result<std::string> QueryDataDir(const QueryFlags& f, std::chrono::milliseconds 
   INFERMETRY_ASSIGN_OR_RETURN(auto stores, OpenDataDir(f.data_dir));
   sql::QueryOptions opts;
   opts.timeout = timeout;
+  opts.memory_limit_bytes = *memory_limit;
   opts.now_us = now;
   opts.min_time_us = range.min_time_us;
   opts.max_time_us = range.max_time_us;
@@ -110,9 +116,7 @@ Result<std::string> QueryDataDir(const QueryFlags& f, std::chrono::milliseconds 
   Status closed = stores->Close();
   if (!r.ok()) return r.status();
   if (!closed.ok()) return closed;
-  std::string out;
-  api::AppendRecordsJson(*r, /*with_fields=*/true, &out);
-  return out;
+  return FormatQueryResult(*r, format);
 }
 
 }  // namespace
@@ -135,6 +139,8 @@ int RunQuery(int argc, char** argv) {
   app.add_option("--end", f.end, "upper time bound, same forms (default: none)");
   app.add_option("--format", f.format, "table, csv or json")->capture_default_str();
   app.add_option("--timeout", f.timeout, "query timeout (with --data-dir; a server uses its own)")
+      ->capture_default_str();
+  app.add_option("--memory-limit", f.memory_limit, "query memory limit, e.g. 4GiB (with --data-dir; a server uses its own)")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
@@ -171,9 +177,8 @@ int RunQuery(int argc, char** argv) {
   if (!format.ok()) return fail(format.status());
   auto timeout = ParseDuration(f.timeout);
   if (!timeout.ok()) return fail(InvalidArgument("--timeout: " + timeout.status().message()));
-  auto response = f.data_dir.empty() ? QueryServer(f, *timeout) : QueryDataDir(f, *timeout);
-  if (!response.ok()) return fail(response.status());
-  auto text = FormatQueryResponse(*response, *format);
+  Result<std::string> text = f.data_dir.empty() ? QueryServer(f, *timeout) : QueryDataDir(f, *format, *timeout);
+  if (text.ok() && f.data_dir.empty()) text = FormatQueryResponse(*text, *format);
   if (!text.ok()) return fail(text.status());
   std::fwrite(text->data(), 1, text->size(), stdout);
   return 0;

@@ -4,7 +4,9 @@
 #include <optional>
 #include <vector>
 
+#include "query/sql/parser/interval_text.h"
 #include "server/api/parseable_json.h"
+#include "server/api/sql_api.h"
 
 namespace infermetry::cmd {
 namespace {
@@ -86,13 +88,17 @@ void CsvField(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
+void CsvHeader(std::string* out, const std::vector<std::string>& columns) {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    CsvField(out, columns[i]);
+  }
+  out->push_back('\n');
+}
+
 std::string Csv(const Cells& c) {
   std::string out;
-  for (size_t i = 0; i < c.columns.size(); ++i) {
-    if (i > 0) out += ",";
-    CsvField(&out, c.columns[i]);
-  }
-  out += "\n";
+  CsvHeader(&out, c.columns);
   for (const auto& row : c.rows) {
     for (size_t i = 0; i < row.size(); ++i) {
       if (i > 0) out += ",";
@@ -101,6 +107,78 @@ std::string Csv(const Cells& c) {
     out += "\n";
   }
   return out;
+}
+
+// One value of a result as the JSON path shows it: strings (timestamps, intervals, and the
+// "NaN"/"Infinity" of doubles) without their quotes, other values as their JSON literal.
+// False for NULL; *number tells whether the JSON literal is a number.
+bool ResultCell(const sql::Column& c, size_t row, std::string* text, bool* number) {
+  text->clear();
+  *number = false;
+  if (c.IsNull(row) || c.type == sql::Type::kNull) return false;
+  switch (c.type) {
+    case sql::Type::kText:
+      text->assign(c.strings[row]);
+      return true;
+    case sql::Type::kTimestamp:
+      text->assign(api::FormatRecordTimestamp(c.ints[row]));
+      return true;
+    case sql::Type::kInterval:
+      text->assign(sql::FormatInterval(c.intervals[row]));
+      return true;
+    default:
+      api::AppendValueJson(c, row, text);
+      if (!text->empty() && text->front() == '"') {
+        *text = text->substr(1, text->size() - 2);
+      } else {
+        *number = c.type == sql::Type::kInt64 || c.type == sql::Type::kFloat64;
+      }
+      return true;
+  }
+}
+
+std::vector<std::string> ResultColumns(const sql::QueryResult& r) {
+  std::vector<std::string> names;
+  for (const sql::ColumnSchema& c : r.columns) names.push_back(c.name);
+  return names;
+}
+
+// CSV straight from the batches: no copy of the rows on the way.
+std::string ResultCsv(const sql::QueryResult& r) {
+  std::string out, text;
+  CsvHeader(&out, ResultColumns(r));
+  bool number;
+  for (const sql::Batch& b : r.batches) {
+    const size_t n = std::min(r.columns.size(), b.columns.size());
+    for (size_t row = 0; row < b.num_rows; ++row) {
+      for (size_t i = 0; i < n; ++i) {
+        if (i > 0) out.push_back(',');
+        if (ResultCell(b.columns[i], row, &text, &number)) CsvField(&out, text);
+      }
+      out.push_back('\n');
+    }
+  }
+  return out;
+}
+
+Cells ResultCells(const sql::QueryResult& r) {
+  Cells c;
+  c.columns = ResultColumns(r);
+  c.numeric.assign(c.columns.size(), true);
+  std::string text;
+  bool number;
+  for (const sql::Batch& b : r.batches) {
+    for (size_t row = 0; row < b.num_rows; ++row) {
+      std::vector<std::optional<std::string>> cells(c.columns.size());
+      for (size_t i = 0; i < c.columns.size() && i < b.columns.size(); ++i) {
+        if (!ResultCell(b.columns[i], row, &text, &number)) continue;
+        if (!number) c.numeric[i] = false;
+        cells[i] = text;
+      }
+      c.rows.push_back(std::move(cells));
+    }
+  }
+  return c;
 }
 
 }  // namespace
@@ -143,6 +221,21 @@ Result<std::string> FormatQueryResponse(std::string_view response, QueryFormat f
     c.rows.push_back(std::move(row));
   }
   return format == QueryFormat::kCsv ? Csv(c) : Table(c);
+}
+
+std::string FormatQueryResult(const sql::QueryResult& result, QueryFormat format) {
+  switch (format) {
+    case QueryFormat::kJson: {
+      std::string out;
+      api::AppendRecordsJson(result, /*with_fields=*/false, &out);
+      return out + "\n";
+    }
+    case QueryFormat::kCsv:
+      return ResultCsv(result);
+    case QueryFormat::kTable:
+      break;
+  }
+  return Table(ResultCells(result));
 }
 
 }  // namespace infermetry::cmd

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "query/sql/engine.h"
 
 namespace infermetry::cmd {
 
@@ -22,5 +23,8 @@ Result<QueryFormat> ParseQueryFormat(std::string_view name);
 
 // Formats `response` (the API's {"fields","records"} JSON). kParseError when it is not that.
 Result<std::string> FormatQueryResponse(std::string_view response, QueryFormat format);
+// Formats a result of the SQL engine (a data directory's answer) straight from its batches: the
+// same text as FormatQueryResponse gives for that result's JSON, without building the JSON.
+std::string FormatQueryResult(const sql::QueryResult& result, QueryFormat format);
 
 }  // namespace infermetry::cmd

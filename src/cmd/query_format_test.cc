@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
+#include "server/api/sql_api.h"
+
 namespace infermetry::cmd {
 namespace {
 
@@ -55,6 +59,40 @@ TEST(QueryFormat, BadInput) {
   EXPECT_EQ(*ParseQueryFormat("csv"), QueryFormat::kCsv);
   EXPECT_FALSE(FormatQueryResponse("[1]", QueryFormat::kTable).ok());
   EXPECT_FALSE(FormatQueryResponse("{", QueryFormat::kTable).ok());
+}
+
+// A data directory's answer is formatted from the engine's batches; it must read exactly as the
+// same result does after the trip through the API's JSON, in every format.
+TEST(QueryFormat, ResultReadsAsItsJson) {
+  sql::QueryResult r;
+  r.columns = {{"minute", sql::Type::kTimestamp}, {"value", sql::Type::kFloat64}, {"n", sql::Type::kInt64},
+               {"model", sql::Type::kText},       {"ok", sql::Type::kBool},        {"span", sql::Type::kInterval}};
+  const std::vector<std::vector<sql::Value>> rows = {
+      {sql::Value::Timestamp(1714557600123456), sql::Value::Float(2), sql::Value::Int(-7),
+       sql::Value::Text("llama, \"8B\"\nchat"), sql::Value::Bool(true), sql::Value::Interv({1, 2, 3'000'000})},
+      {sql::Value::Null(), sql::Value::Float(std::nan("")), sql::Value::Null(), sql::Value::Text("m\u00fc"),
+       sql::Value::Bool(false), sql::Value::Null()},
+      {sql::Value::Timestamp(0), sql::Value::Float(-INFINITY), sql::Value::Int(12345678901), sql::Value::Null(),
+       sql::Value::Null(), sql::Value::Interv({0, 0, -500})},
+      {sql::Value::Timestamp(-1), sql::Value::Float(0.1), sql::Value::Int(0), sql::Value::Text(""),
+       sql::Value::Bool(true), sql::Value::Interv({0, 3, 0})}};
+  for (size_t first : {size_t{0}, size_t{2}}) {  // two batches
+    sql::Batch b;
+    for (const auto& c : r.columns) b.columns.emplace_back(c.type);
+    for (size_t row = first; row < first + 2; ++row) {
+      for (size_t i = 0; i < rows[row].size(); ++i) b.columns[i].Append(rows[row][i]);
+    }
+    b.num_rows = 2;
+    r.batches.push_back(std::move(b));
+  }
+  std::string json;
+  api::AppendRecordsJson(r, /*with_fields=*/true, &json);
+  for (QueryFormat f : {QueryFormat::kTable, QueryFormat::kCsv, QueryFormat::kJson}) {
+    auto via_json = FormatQueryResponse(json, f);
+    ASSERT_TRUE(via_json.ok()) << via_json.status().ToString();
+    EXPECT_EQ(FormatQueryResult(r, f), *via_json) << static_cast<int>(f);
+  }
+  EXPECT_NE(FormatQueryResult(r, QueryFormat::kCsv).find("\"llama, \"\"8B\"\"\nchat\""), std::string::npos);
 }
 
 }  // namespace

@@ -61,7 +61,7 @@ void RowSink::Prepare(const model::Labels& labels, SeriesContext* ctx) const {
 void RowSink::Start(bool histogram) {
   cur_ = Batch();
   cur_histogram_ = histogram;
-  for (size_t c : columns_) cur_.columns.emplace_back(t_.schema[c].type);
+  for (size_t c : columns_) cur_.columns.emplace_back(t_.schema[c].type).Reserve(batch_rows_);
 }
 
 void RowSink::Cut() {

@@ -87,6 +87,9 @@ class ProjectOp : public Operator {
 
  protected:
   Result<bool> NextImpl(Batch* out) override;
+
+ private:
+  std::vector<bool> moves_;  // per expression: a bare column moved from the input (set on first use)
 };
 
 class LimitOp : public Operator {

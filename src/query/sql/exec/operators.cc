@@ -145,11 +145,26 @@ Result<bool> ProjectOp::NextImpl(Batch* out) {
   Batch in;
   INFERMETRY_ASSIGN_OR_RETURN(bool more, children[0]->Next(&in));
   if (!more) return false;
+  if (moves_.empty()) {
+    // A bare column that no other expression reads is moved, not copied (SELECT * of wide
+    // rows would otherwise copy every string).
+    moves_.assign(exprs.size(), false);
+    for (size_t i = 0; i < exprs.size(); ++i) {
+      if (exprs[i]->kind != BKind::kColumn) continue;
+      moves_[i] = true;
+      for (size_t j = 0; j < exprs.size(); ++j) {
+        if (j != i && ReadsColumn(*exprs[j], exprs[i]->column)) moves_[i] = false;
+      }
+    }
+  }
   out->columns.clear();
   out->columns.resize(exprs.size());
   out->num_rows = in.num_rows;
   for (size_t i = 0; i < exprs.size(); ++i) {
-    INFERMETRY_RETURN_IF_ERROR(Eval(*exprs[i], in, ctx_, &out->columns[i]));
+    if (!moves_[i]) INFERMETRY_RETURN_IF_ERROR(Eval(*exprs[i], in, ctx_, &out->columns[i]));
+  }
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    if (moves_[i]) out->columns[i] = std::move(in.columns[exprs[i]->column]);
   }
   return true;
 }
