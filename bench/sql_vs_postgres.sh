@@ -40,14 +40,19 @@ PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 PIDS=()
-W=$(mktemp -d); chmod 755 "$W"  # PostgreSQL's user must reach its data directory in it
+# BENCH_DIR=DIR keeps the store and the PostgreSQL database in DIR; run again with the same
+# BENCH_DIR, ENGINES and HOURS to time another build on the same rows without loading again.
+W=${BENCH_DIR:-$(mktemp -d)}; mkdir -p "$W"; chmod 755 "$W"  # PostgreSQL's user must reach it
 cleanup() {
   local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$W"; }
+  [ -n "${BENCH_DIR:-}" ] || rm -rf "$W"; }
 trap cleanup EXIT
 secs() { python3 -c "import time; print(f'{time.time() - $1:.1f}')"; }
 
+if [ -f "$W/loaded" ]; then
+  END=$(cat "$W/loaded"); echo "== timing again on the rows loaded in $W"
+else
 END=$(date +%s)
 echo "== writing $ENGINES engines x $HOURS h ($RATE requests/s per engine) as the stream vLLMmetrics"
 t=$(date +%s.%N)
@@ -55,11 +60,14 @@ t=$(date +%s.%N)
   --stream vLLMmetrics >"$W/gen.txt" 2>"$W/gen.log"
 echo "   $(secs "$t") s; $(grep samples "$W/gen.txt"); store $(du -sh "$W/store/metrics" | cut -f1)"
 
+rm -rf "$W/pg"; mkdir "$W/pg"
+fi
+
 echo "== PostgreSQL 15"
 AS_PG=()
 if [ "$(id -u)" = 0 ]; then AS_PG=(setpriv --reuid=postgres --regid=postgres --init-groups --); fi
-mkdir "$W/pg"; [ "$(id -u)" != 0 ] || chown postgres:postgres "$W/pg"
-"${AS_PG[@]}" "$PGBIN/initdb" -D "$W/pg/data" -U postgres --auth=trust -E UTF8 --no-locale --no-sync >/dev/null
+[ "$(id -u)" != 0 ] || chown postgres:postgres "$W/pg"
+[ -f "$W/loaded" ] || "${AS_PG[@]}" "$PGBIN/initdb" -D "$W/pg/data" -U postgres --auth=trust -E UTF8 --no-locale --no-sync >/dev/null
 PGPORT=$(free_port)
 "${AS_PG[@]}" "$PGBIN/postgres" -D "$W/pg/data" -c listen_addresses=127.0.0.1 -p "$PGPORT" -k "$W/pg" \
   -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=1GB -c work_mem=256MB \
@@ -67,6 +75,7 @@ PGPORT=$(free_port)
 for _ in $(seq 300); do "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" && break; sleep 0.1; done
 export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGDATABASE=postgres
 
+if [ ! -f "$W/loaded" ]; then
 echo "== exporting the rows the queries read through infermetry into PostgreSQL's COPY"
 t=$(date +%s.%N)
 NAMES="'vllm_e2e_request_latency_seconds', 'vllm_time_to_first_token_seconds', 'vllm_prompt_tokens_total',
@@ -98,6 +107,8 @@ t=$(date +%s.%N)
 psql -X -q -v ON_ERROR_STOP=1 -c "CREATE INDEX ON vLLMmetrics (name, p_timestamp)" \
   -c "CREATE INDEX ON vLLMmetrics (p_timestamp)" -c "VACUUM ANALYZE vLLMmetrics"
 echo "   indexes, VACUUM ANALYZE: $(secs "$t") s; table $(psql -X -qAt -c "SELECT pg_size_pretty(pg_total_relation_size('vLLMmetrics'))")"
+rm -f "$W/slice.csv" "$W/first.csv"; echo "$END" >"$W/loaded"
+fi
 
 echo "== timing (best of 3)"
 SP=$(free_port)
