@@ -54,6 +54,15 @@ struct ScanRequest {
   // in place of c such rows that differ only in that column's value, one row with
   // HistogramAnnex::count = c, the annex of those rows, and their mean as its value.
   bool observation_counts = false;
+  // With observation_counts, when > 0: the query reads nothing of those rows but the counted
+  // annex (through the same aggregates) and which interval [k * g, (k + 1) * g) of milliseconds
+  // since the epoch their time falls in (its GROUP BY keys truncate the time to whole
+  // intervals, no aggregate reads the time, and its WHERE clause only bounds the time, which
+  // min_time_us/max_time_us then hold). A table may then return, for the rows of one interval
+  // and one bucket (equal HistogramAnnex lower and upper) inside those bounds, one row at one of
+  // their times, counting all their observations, with the count-weighted means of their
+  // values and _sum shares.
+  int64_t observation_merge_ms = 0;
   size_t batch_rows = 8192;
 };
 

@@ -232,6 +232,39 @@ TEST_F(CatalogExecTest, CountedObservationsAnswerAsExpandedOnes) {
   }
 }
 
+// Merged per bucket and minute (the WHERE only bounds the time, mid-minute and between two
+// milliseconds here: the scan at 30 s is out), the counted
+// rows give what the unmerged ones give (max(p_timestamp) reads the time, which keeps them
+// apart), from fewer rows.
+TEST_F(CatalogExecTest, MergedObservationsAnswerAsCountedOnes) {
+  const std::string select = "SELECT date_trunc('minute', p_timestamp), "
+      "percentile_cont(0.95) WITHIN GROUP (ORDER BY value), "
+      "percentile_disc(0.5) WITHIN GROUP (ORDER BY value), avg(value), sum(value), count(value)";
+  const std::string from =
+      " FROM vLLMmetrics WHERE name = 'vllm_e2e_request_latency_seconds'"
+      " AND p_timestamp >= '2026-01-01 00:00:30.0005' AND p_timestamp <= '2026-01-01 00:02:47.5' GROUP BY 1 ORDER BY 1";
+  QueryResult plan = Run("EXPLAIN " + select + from);
+  EXPECT_NE(plan.explain.find("counted, merged per bucket and 60000 ms"), std::string::npos) << plan.explain;
+  QueryResult merged_run = Run(select + from);
+  QueryResult counted_run = Run(select + ", max(p_timestamp)" + from);
+  EXPECT_LT(merged_run.stats.rows_scanned, counted_run.stats.rows_scanned);
+  auto merged = Rows(merged_run);
+  auto counted = Rows(counted_run);
+  ASSERT_EQ(merged.size(), 3u);
+  ASSERT_EQ(merged.size(), counted.size());
+  for (size_t m = 0; m < merged.size(); ++m) {
+    const auto& a = merged[m];
+    const auto& b = counted[m];
+    EXPECT_EQ(a[0].i, b[0].i);
+    EXPECT_DOUBLE_EQ(a[1].d, b[1].d) << "minute " << m;
+    EXPECT_DOUBLE_EQ(a[2].d, b[2].d) << "minute " << m;
+    EXPECT_NEAR(a[3].d, b[3].d, 1e-12 * std::abs(b[3].d)) << "minute " << m;
+    EXPECT_NEAR(a[4].d, b[4].d, 1e-12 * std::abs(b[4].d)) << "minute " << m;
+    EXPECT_EQ(a[5].i, b[5].i) << "minute " << m;
+    EXPECT_GT(a[5].i, 0);
+  }
+}
+
 // Other metrics decide which groups exist. With whole-minute (hour, ...) groups only the
 // intervals they reach matter: a series in covered minutes is skipped, one reaching an
 // uncovered minute is read, and its samples give those minutes, but neither a gap inside its

@@ -28,7 +28,8 @@ RowSink::RowSink(const MetricTable::State& t, const ScanRequest& req)
     : t_(t),
       columns_(req.columns),
       batch_rows_(req.batch_rows ? req.batch_rows : 8192),
-      counted_(req.observation_counts) {
+      counted_(req.observation_counts),
+      merge_ms_(req.observation_counts ? req.observation_merge_ms : 0) {
   for (size_t i = 0; i < columns_.size(); ++i) {
     if (columns_[i] == kMetricValue) {
       wants_value_ = true;
@@ -114,6 +115,36 @@ void RowSink::Add(const SeriesContext& ctx, int64_t t_ms, std::optional<double> 
 }
 
 void RowSink::AddObservation(const SeriesContext& ctx, const Observation& o) {
+  if (merge_ms_ > 0) {  // the reader passes only rows within the request's time bounds
+    Merged& m = MergedFor(o);
+    m.count += o.count;
+    m.value_sum += static_cast<double>(o.count) * o.value;
+    m.share_sum += static_cast<double>(o.count) * o.sum_share;
+    return;
+  }
+  AppendObservation(ctx, o);
+}
+
+RowSink::Merged& RowSink::MergedFor(const Observation& o) {
+  const int64_t interval = merge_ms_ == INT64_MAX ? 0 : o.t_ms / merge_ms_ - (o.t_ms % merge_ms_ < 0);
+  if (interval_ == nullptr || interval != interval_key_) {
+    interval_ = &merged_[interval];
+    interval_key_ = interval;
+    next_ = 0;
+  }
+  std::vector<Merged>& v = *interval_;
+  for (size_t k = 0; k < v.size(); ++k) {
+    const size_t i = (next_ + k) % v.size();
+    if (v[i].lower == o.lower && v[i].upper == o.upper) {
+      next_ = i + 1;
+      return v[i];
+    }
+  }
+  next_ = v.size() + 1;
+  return v.emplace_back(Merged{o.lower, o.upper, o.t_ms});
+}
+
+void RowSink::AppendObservation(const SeriesContext& ctx, const Observation& o) {
   if (!cur_histogram_) {
     Cut();
     if (cur_.num_rows == 0) Start(true);
@@ -151,7 +182,22 @@ void RowSink::AddTimeOnly(int64_t t_ms) {
   if (++cur_.num_rows >= batch_rows_) Cut();
 }
 
-void RowSink::Finish() { Cut(); }
+void RowSink::Finish() {
+  if (!merged_.empty()) {
+    // The planner asked for merging only when no column but the time and the value is read.
+    SeriesContext none;
+    none.labels.assign(t_.schema.size(), std::nullopt);
+    for (const auto& [interval, buckets] : merged_) {
+      for (const Merged& m : buckets) {
+        const double n = static_cast<double>(m.count);
+        AppendObservation(none, {m.t_ms, m.value_sum / n, m.lower, m.upper, m.share_sum / n, m.count});
+      }
+    }
+    merged_.clear();
+    interval_ = nullptr;
+  }
+  Cut();
+}
 
 Batch RowSink::PopReady() {
   Batch b = std::move(ready_.front());

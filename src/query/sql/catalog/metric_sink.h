@@ -2,10 +2,12 @@
 // RowSink: appends a metric table's rows to batches of the requested columns and cuts them at
 // ScanRequest::batch_rows. Rows that stand for histogram observations carry the value column's
 // HistogramAnnex (with counts under ScanRequest::observation_counts); a batch never mixes them
-// with ordinary rows (the annex is all or nothing).
+// with ordinary rows (the annex is all or nothing). Under ScanRequest::observation_merge_ms the
+// counted rows are merged per interval and bucket, and come out at Finish().
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,14 +45,29 @@ class RowSink {
   Batch PopReady();
 
  private:
+  struct Merged {  // the counted rows of one bucket in one interval
+    double lower, upper;
+    int64_t t_ms;  // the first merged row's
+    int64_t count = 0;
+    double value_sum = 0;  // of count * value
+    double share_sum = 0;  // of count * sum_share
+  };
+  Merged& MergedFor(const Observation& o);
+
   void Start(bool histogram);
   void AppendCommon(const SeriesContext& ctx, int64_t t_ms);
+  void AppendObservation(const SeriesContext& ctx, const Observation& o);
   void Cut();
 
   const MetricTable::State& t_;
   std::vector<size_t> columns_;
   size_t batch_rows_;
   bool counted_;  // ScanRequest::observation_counts
+  int64_t merge_ms_;  // ScanRequest::observation_merge_ms (with counted_)
+  std::map<int64_t, std::vector<Merged>> merged_;  // by interval
+  std::vector<Merged>* interval_ = nullptr;  // the last row's interval in merged_
+  int64_t interval_key_ = 0;
+  size_t next_ = 0;  // where the next bucket is looked for first (buckets come in order)
   bool wants_value_ = false;
   size_t value_pos_ = 0;
   Batch cur_;

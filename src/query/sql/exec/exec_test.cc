@@ -122,6 +122,40 @@ TEST_F(MetricsTest, ObservationCountsOnlyWhenEveryAggregateWeighsThem) {
   EXPECT_NE(plan->explain.find("histogram observations counted"), std::string::npos) << plan->explain;
 }
 
+// Counted observations are merged per bucket and interval only when nothing but date_trunc
+// keys and time bounds reads the time, and no other column is read.
+TEST_F(MetricsTest, ObservationMergeOnlyWhenNothingElseIsRead) {
+  const std::string p95 = "SELECT date_trunc('minute', p_timestamp), percentile_cont(0.95) WITHIN GROUP (ORDER BY "
+                          "value), avg(value) FROM vLLMmetrics ";
+  const std::string hour = "WHERE p_timestamp >= now() - interval '1 hour' ";
+  struct Case {
+    std::string sql;
+    int64_t merge_ms;
+  };
+  const std::vector<Case> cases = {
+      {p95 + hour + "GROUP BY 1", 60000},
+      {p95 + "WHERE p_timestamp >= now() - interval '1 hour' AND p_timestamp < now() GROUP BY 1", 60000},
+      {"SELECT date_trunc('hour', p_timestamp), sum(value), count(value) FROM vLLMmetrics GROUP BY 1", 3600000},
+      {"SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY value) FROM vLLMmetrics " + hour, INT64_MAX},
+      {p95 + hour + "GROUP BY 1, engine", 0},                              // another column
+      {p95 + hour + "AND engine = 'e1' GROUP BY 1", 0},                    // in the WHERE too
+      {p95 + "WHERE name = 'vllm_e2e_request_latency_seconds' GROUP BY 1", 0},  // a name test left
+      {p95 + "WHERE extract(minute FROM p_timestamp) < 30 GROUP BY 1", 0},  // not a bound
+      {"SELECT extract(minute FROM p_timestamp), avg(value) FROM vLLMmetrics GROUP BY 1", 0},
+      {"SELECT date_trunc('minute', p_timestamp), avg(value), max(p_timestamp) FROM vLLMmetrics GROUP BY 1", 0},
+      {"SELECT date_trunc('minute', p_timestamp), avg(value), count(*) FROM vLLMmetrics GROUP BY 1", 0},
+  };
+  for (const Case& c : cases) {
+    Result<QueryResult> r = Run(c.sql);
+    ASSERT_TRUE(r.ok()) << c.sql << ": " << r.status().ToString();
+    EXPECT_EQ(t_->last_request().observation_merge_ms, c.merge_ms) << c.sql;
+  }
+  Result<QueryResult> plan = Run("EXPLAIN " + cases[0].sql);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_NE(plan->explain.find("histogram observations counted, merged per bucket and 60000 ms"), std::string::npos)
+      << plan->explain;
+}
+
 // With the names pushed down, a granularity is passed when the groups are date_trunc of the
 // time and the WHERE clause only bounds it.
 TEST_F(MetricsTest, OtherTimesGranularityFromDateTruncKeys) {

@@ -84,7 +84,13 @@ std::string ScanOp::Describe() const {
                                       : std::string()));
     }
   }
-  if (request.observation_counts) parts.push_back("histogram observations counted");
+  if (request.observation_counts) {
+    const int64_t g = request.observation_merge_ms;
+    parts.push_back("histogram observations counted" +
+                    (g == INT64_MAX ? std::string(", merged per bucket")
+                     : g > 0        ? ", merged per bucket and " + std::to_string(g) + " ms"
+                                    : std::string()));
+  }
   std::string cols = "columns: ";
   bool any = false;
   for (size_t i = 0; i < used.size(); ++i) {

@@ -177,6 +177,7 @@ Result<Rel> Planner::PlanSelect(const ast::Select& s, const ast::Query& q,
     PushNamesFromAggregates(from.cols, where, agg);
     PushObservationCounts(from.cols, where, agg);
     DropAnsweredNameTests(&op, from.cols, agg);
+    PushObservationMerge(op, from.cols, agg);
     std::vector<BExprPtr> keys;
     for (const auto& k : agg.keys) keys.push_back(CloneExpr(*k));
     op = std::make_unique<HashAggregateOp>(std::move(op), std::move(keys), std::move(agg.aggs));

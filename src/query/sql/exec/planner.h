@@ -91,6 +91,9 @@ class Planner {
   // pushdown_counts.cc: histogram observations read only by aggregates that weigh them.
   void PushObservationCounts(const std::vector<ScopeCol>& cols, const BExpr* where,
                              const AggCtx& agg);
+  // pushdown_counts.cc: counted observations merged per bucket and group interval.
+  void PushObservationMerge(const OperatorPtr& op, const std::vector<ScopeCol>& cols,
+                            const AggCtx& agg);
   // pushdown_exact.cc: an aggregate query's name tests that the scan answers exactly.
   // `op` is the input of the aggregate (the WHERE filter over the scan).
   void DropAnsweredNameTests(OperatorPtr* op, const std::vector<ScopeCol>& cols,
@@ -111,5 +114,11 @@ std::string OutputName(const ast::Expr& e);
 size_t EditDistance(std::string_view a, std::string_view b);
 // Runs an operator tree to its end.
 Result<std::vector<Batch>> RunOperator(Operator* op, ExecContext* ctx);
+// pushdown_case.cc: a WHERE clause that only bounds the time (comparisons of `time_col` with
+// constants, ANDed), and the width in ms of the intervals that GROUP BY `keys` cannot tell
+// apart (every key date_trunc('<unit>', time), units of a day or more as whole UTC days;
+// INT64_MAX for no keys; 0 when some key is anything else).
+bool OnlyTimeBounds(const BExpr& e, size_t time_col);
+int64_t KeyGranularityMs(const std::vector<BExprPtr>& keys, size_t time_col);
 
 }  // namespace infermetry::sql::exec

@@ -75,7 +75,8 @@ bool NameGuarded(const AggSpec& a, std::vector<std::string>* names) {
   return fn == "sum" && zero;
 }
 
-// A WHERE clause that only bounds the time: comparisons of `time_col` with constants, ANDed.
+}  // namespace
+
 bool OnlyTimeBounds(const BExpr& e, size_t time_col) {
   if (e.kind == BKind::kAnd) {
     return OnlyTimeBounds(*e.args[0], time_col) && OnlyTimeBounds(*e.args[1], time_col);
@@ -88,9 +89,6 @@ bool OnlyTimeBounds(const BExpr& e, size_t time_col) {
          !r->value.null && r->type == Type::kTimestamp;
 }
 
-// The width in ms of the intervals that GROUP BY `keys` cannot tell apart: every key is
-// date_trunc('<unit>', time) (units of a day or more are unions of UTC days); no keys: one
-// group whatever the rows. 0 when some key is anything else.
 int64_t KeyGranularityMs(const std::vector<BExprPtr>& keys, size_t time_col) {
   int64_t g = 0;
   for (const auto& k : keys) {
@@ -112,8 +110,6 @@ int64_t KeyGranularityMs(const std::vector<BExprPtr>& keys, size_t time_col) {
   }
   return keys.empty() ? INT64_MAX : g;
 }
-
-}  // namespace
 
 void Planner::PushNamesFromAggregates(const std::vector<ScopeCol>& cols, const BExpr* where,
                                       const AggCtx& agg) {

@@ -8,6 +8,10 @@
 // same result from a fraction of the rows, e.g.
 //   SELECT date_trunc('minute', p_timestamp), percentile_cont(0.95) WITHIN GROUP (ORDER BY
 //   value), avg(value) FROM metrics WHERE name = 'vllm_e2e_request_latency_seconds' GROUP BY 1
+// When, besides, the query reads the time only through such date_trunc keys and a WHERE clause
+// of time bounds the scan holds, and no other column of the table, the counted rows of one
+// bucket and one minute can be one row (ScanRequest::observation_merge_ms): a row per bucket
+// and minute instead of per bucket, series and scrape.
 #include <algorithm>
 
 #include "query/sql/exec/expr_eval.h"
@@ -57,6 +61,33 @@ void Planner::PushObservationCounts(const std::vector<ScopeCol>& cols, const BEx
     }
   }
   scan->request.observation_counts = true;
+}
+
+void Planner::PushObservationMerge(const OperatorPtr& op, const std::vector<ScopeCol>& cols,
+                                   const AggCtx& agg) {
+  ScanOp* scan = cols.empty() ? nullptr : cols.front().scan;
+  if (!scan || !scan->request.observation_counts) return;  // one table alone, counted
+  const BExpr* where = nullptr;
+  if (auto* filter = dynamic_cast<const FilterOp*>(op.get())) {
+    if (filter->children[0].get() != scan) return;
+    where = filter->pred.get();
+  } else if (op.get() != scan) {
+    return;
+  }
+  size_t time_col = SIZE_MAX;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    const std::string& name = scan->table->schema()[cols[i].scan_col].name;
+    if (name == scan->table->time_column()) {
+      time_col = i;
+    } else if (scan->used[cols[i].scan_col] && cols[i].scan_col != *scan->table->observation_column()) {
+      return;  // another column of the rows is read
+    }
+  }
+  if (time_col == SIZE_MAX || (where && !OnlyTimeBounds(*where, time_col))) return;
+  for (const AggSpec& a : agg.aggs) {
+    if ((a.arg && ReadsColumn(*a.arg, time_col)) || (a.filter && ReadsColumn(*a.filter, time_col))) return;
+  }
+  scan->request.observation_merge_ms = KeyGranularityMs(agg.keys, time_col);
 }
 
 }  // namespace infermetry::sql::exec
