@@ -7,6 +7,8 @@
 //                     the bucket increases (with the histogram annex)
 //   BM_ScanBuckets    vllm_e2e_request_latency_seconds_bucket: the raw bucket series
 //   BM_ScanHistogramCounted  the same observations as counted rows (observation_counts)
+//   BM_ScanHistogramMerged   the counted rows merged per bucket and minute (p_timestamp and
+//                     value only)
 // Each scan reads p_timestamp, name, value and the engine label; rows/s is items_per_second.
 //
 //   build/bench/sql_catalog_bench
@@ -83,7 +85,7 @@ Store* GetStore() {
   return store.get();
 }
 
-void Scan(benchmark::State& state, const std::string& name, bool counted = false) {
+void Scan(benchmark::State& state, const std::string& name, bool counted = false, int64_t merge_ms = 0) {
   Store* s = GetStore();
   size_t rows = 0;
   for (auto _ : state) {
@@ -95,11 +97,13 @@ void Scan(benchmark::State& state, const std::string& name, bool counted = false
     ScanRequest req;
     req.names = std::vector<std::string>{name};
     req.observation_counts = counted;
+    req.observation_merge_ms = merge_ms;
     size_t engine = 0;
     for (size_t i = 0; i < (*t)->schema().size(); ++i) {
       if ((*t)->schema()[i].name == "engine") engine = i;
     }
     req.columns = {kMetricTimestamp, kMetricName, kMetricValue, engine};
+    if (merge_ms > 0) req.columns = {kMetricTimestamp, kMetricValue};  // all a merged scan may read
     auto reader = (*t)->Scan(req);
     if (!reader.ok()) {
       state.SkipWithError(reader.status().ToString().c_str());
@@ -141,12 +145,19 @@ void BM_ScanHistogramCounted(benchmark::State& s) {
   Scan(s, "vllm_e2e_request_latency_seconds", /*counted=*/true);
 }
 
+// Counted rows merged per bucket and minute (the guide's latency query): one row per bucket
+// and minute.
+void BM_ScanHistogramMerged(benchmark::State& s) {
+  Scan(s, "vllm_e2e_request_latency_seconds", /*counted=*/true, /*merge_ms=*/60000);
+}
+
 BENCHMARK(BM_FindTable)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ScanCounter)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ScanGauge)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ScanHistogram)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ScanBuckets)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ScanHistogramCounted)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ScanHistogramMerged)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace infermetry::sql::catalog
