@@ -195,6 +195,17 @@ ORDER BY 1;)");
   EXPECT_EQ(Rows(n)[0][0].i, static_cast<int64_t>(total));
 }
 
+// Rows of date_trunc('minute', p_timestamp), percentile_cont, percentile_disc, avg, sum and count
+// of histogram observations read two ways: equal (sums and averages up to rounding).
+void ExpectSameHistogramAnswers(const std::vector<Value>& a, const std::vector<Value>& b) {
+  EXPECT_EQ(a[0].i, b[0].i);
+  EXPECT_DOUBLE_EQ(a[1].d, b[1].d);
+  EXPECT_DOUBLE_EQ(a[2].d, b[2].d);
+  EXPECT_NEAR(a[3].d, b[3].d, 1e-12 * std::abs(b[3].d));
+  EXPECT_NEAR(a[4].d, b[4].d, 1e-12 * std::abs(b[4].d));
+  EXPECT_EQ(a[5].i, b[5].i);
+}
+
 // The scan returns counted observation rows when every aggregate weighs them; count(*)
 // makes it expand every observation. Both give the same answers.
 TEST_F(CatalogExecTest, CountedObservationsAnswerAsExpandedOnes) {
@@ -217,25 +228,20 @@ TEST_F(CatalogExecTest, CountedObservationsAnswerAsExpandedOnes) {
   ASSERT_EQ(counted.size(), minute_cum_.size());
   ASSERT_EQ(counted.size(), expanded.size());
   for (size_t m = 0; m < counted.size(); ++m) {
+    SCOPED_TRACE("minute " + std::to_string(m));
     const auto& c = counted[m];
     const auto& e = expanded[m];
-    EXPECT_EQ(c[0].i, e[0].i);
-    EXPECT_DOUBLE_EQ(c[1].d, e[1].d) << "minute " << m;
-    EXPECT_DOUBLE_EQ(c[2].d, e[2].d) << "minute " << m;
-    EXPECT_NEAR(c[3].d, e[3].d, 1e-12 * std::abs(e[3].d)) << "minute " << m;
-    EXPECT_NEAR(c[4].d, e[4].d, 1e-12 * std::abs(e[4].d)) << "minute " << m;
-    EXPECT_NEAR(c[4].d, minute_sum_.at(static_cast<int>(m)), 1e-9) << "minute " << m;
-    EXPECT_EQ(c[5].i, e[5].i);
+    ExpectSameHistogramAnswers(c, e);
+    EXPECT_NEAR(c[4].d, minute_sum_.at(static_cast<int>(m)), 1e-9);
     EXPECT_EQ(c[5].i, e[7].i);  // count(value) = the observations = count(*) of expanded rows
     EXPECT_EQ(c[5].i, static_cast<int64_t>(minute_cum_.at(static_cast<int>(m)).back()));
     EXPECT_EQ(c[6].i, e[6].i);
   }
 }
 
-// Merged per bucket and minute (the WHERE only bounds the time, mid-minute and between two
-// milliseconds here: the scan at 30 s is out), the counted
-// rows give what the unmerged ones give (max(p_timestamp) reads the time, which keeps them
-// apart), from fewer rows.
+// Merged per bucket and minute (the WHERE only bounds the time, here mid-minute and between
+// two milliseconds: the scrape at 30 s is out), the counted rows give what the unmerged ones
+// give (max(p_timestamp) reads the time, which keeps them apart), from fewer rows.
 TEST_F(CatalogExecTest, MergedObservationsAnswerAsCountedOnes) {
   const std::string select = "SELECT date_trunc('minute', p_timestamp), "
       "percentile_cont(0.95) WITHIN GROUP (ORDER BY value), "
@@ -253,15 +259,9 @@ TEST_F(CatalogExecTest, MergedObservationsAnswerAsCountedOnes) {
   ASSERT_EQ(merged.size(), 3u);
   ASSERT_EQ(merged.size(), counted.size());
   for (size_t m = 0; m < merged.size(); ++m) {
-    const auto& a = merged[m];
-    const auto& b = counted[m];
-    EXPECT_EQ(a[0].i, b[0].i);
-    EXPECT_DOUBLE_EQ(a[1].d, b[1].d) << "minute " << m;
-    EXPECT_DOUBLE_EQ(a[2].d, b[2].d) << "minute " << m;
-    EXPECT_NEAR(a[3].d, b[3].d, 1e-12 * std::abs(b[3].d)) << "minute " << m;
-    EXPECT_NEAR(a[4].d, b[4].d, 1e-12 * std::abs(b[4].d)) << "minute " << m;
-    EXPECT_EQ(a[5].i, b[5].i) << "minute " << m;
-    EXPECT_GT(a[5].i, 0);
+    SCOPED_TRACE("minute " + std::to_string(m));
+    ExpectSameHistogramAnswers(merged[m], counted[m]);
+    EXPECT_GT(merged[m][5].i, 0);
   }
 }
 

@@ -66,6 +66,17 @@ Result<bool> ScanOp::NextImpl(Batch* out) {
   return true;
 }
 
+namespace {
+
+// EXPLAIN's note on a granularity in ms: `whole` for INT64_MAX (one interval), `per` + "<g> ms",
+// nothing for 0.
+std::string PerInterval(int64_t g, std::string_view whole, std::string_view per) {
+  if (g == INT64_MAX) return std::string(whole);
+  return g > 0 ? std::string(per) + std::to_string(g) + " ms" : std::string();
+}
+
+}  // namespace
+
 std::string ScanOp::Describe() const {
   std::string s = "Scan " + name;
   std::vector<std::string> parts;
@@ -77,19 +88,13 @@ std::string ScanOp::Describe() const {
     for (size_t i = 0; i < request.names->size(); ++i) n += (i ? ", " : "") + (*request.names)[i];
     parts.push_back(n);
     if (request.other_names_as_times) {
-      const int64_t g = request.other_times_granularity_ms;
       parts.push_back("other names: timestamps only" +
-                      (g == INT64_MAX ? std::string(", one at most")
-                       : g > 0        ? ", one per " + std::to_string(g) + " ms"
-                                      : std::string()));
+                      PerInterval(request.other_times_granularity_ms, ", one at most", ", one per "));
     }
   }
   if (request.observation_counts) {
-    const int64_t g = request.observation_merge_ms;
     parts.push_back("histogram observations counted" +
-                    (g == INT64_MAX ? std::string(", merged per bucket")
-                     : g > 0        ? ", merged per bucket and " + std::to_string(g) + " ms"
-                                    : std::string()));
+                    PerInterval(request.observation_merge_ms, ", merged per bucket", ", merged per bucket and "));
   }
   std::string cols = "columns: ";
   bool any = false;
