@@ -68,6 +68,10 @@ Result<std::string> QueryServer(const QueryFlags& f, std::chrono::milliseconds t
   req.basic_user = f.user.substr(0, colon);
   req.basic_password = colon == std::string::npos ? "" : f.user.substr(colon + 1);
   auto resp = http::Fetch(req);
+  if (!resp.ok() && resp.status().code() == Code::kResourceExhausted) {  // the answer is too large
+    return ResourceExhausted(resp.status().message() +
+                             "; narrow the time range, add a LIMIT, or query the data directory with --data-dir");
+  }
   if (!resp.ok()) {
     return Status(resp.status().code(), "cannot reach the server at " + f.server + " (" + resp.status().message() +
                                             "); start one with `infermetry serve`, or query a data directory "
